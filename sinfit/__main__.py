@@ -1,0 +1,7 @@
+"""Run the lesson's experiment: ``python -m sinfit --help``."""
+
+import sys
+
+from sinfit.cli import main
+
+sys.exit(main())

@@ -1,0 +1,65 @@
+"""Figures for the lesson, built without pyplot.
+
+Each helper makes a :class:`matplotlib.figure.Figure` directly instead of going
+through ``pyplot``: no global "current figure", nothing left open between calls,
+and it works the same under any backend, headless included. In Jupyter the
+returned Figure displays itself when it is the last expression of a cell.
+"""
+
+from __future__ import annotations
+
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from sinfit._checks import check_xy
+from sinfit.errors import SinfitError
+
+#: A full-width, readable figure: about 6.4 x 4 inches, like matplotlib's default.
+CURVE_SIZE = (6.4, 4.0)
+COMPARISON_SIZE = (12.0, 3.8)
+
+
+def _to_numpy(t: torch.Tensor):
+    return t.detach().cpu().numpy()
+
+
+def _draw(ax: Axes, x: torch.Tensor, y: torch.Tensor, title: str, color: str) -> None:
+    check_xy(x, y)
+    ax.plot(_to_numpy(x), _to_numpy(y), color=color, linewidth=2)
+    ax.set_title(title)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.grid(True, alpha=0.3)
+
+
+def plot_curve(x: torch.Tensor, y: torch.Tensor, *, title: str, color: str = "tab:blue") -> Figure:
+    """One curve y(x) on a figure of its own."""
+    fig = Figure(figsize=CURVE_SIZE, layout="constrained")
+    _draw(fig.add_subplot(), x, y, title, color)
+    return fig
+
+
+def plot_comparison(
+    x: torch.Tensor,
+    curves: dict[str, torch.Tensor],
+    *,
+    colors: tuple[str, ...] = ("tab:green", "tab:orange", "tab:red", "tab:purple"),
+) -> Figure:
+    """Several curves over the same x, one panel each, side by side.
+
+    The panels share x but not y: a random cubic spans tens of units where
+    sin(x) spans one, and a shared y axis would flatten the sine to a line.
+
+    ``curves`` maps each panel's title to its y values, in the order shown, e.g.
+    ``{"sin(x)": y, "fitted": y_fit, "random": y_random}``.
+    """
+    if not curves:
+        raise SinfitError("curves must name at least one curve to plot")
+    if len(curves) > len(colors):
+        raise SinfitError(f"at most {len(colors)} curves, got {len(curves)}")
+    fig = Figure(figsize=COMPARISON_SIZE, layout="constrained")
+    axes = fig.subplots(1, len(curves), sharex=True, squeeze=False)[0]
+    for ax, (title, y), color in zip(axes, curves.items(), colors, strict=False):
+        _draw(ax, x, y, title, color)
+    return fig

@@ -1,0 +1,38 @@
+"""The plotting helpers return properly sized Figures without pyplot."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from matplotlib.figure import Figure
+
+from sinfit import SinfitError, plot_comparison, plot_curve, random_cubic, sine_data
+
+
+def test_plot_curve_is_a_full_size_figure_with_the_data() -> None:
+    x, y = sine_data()
+    fig = plot_curve(x, y, title="sin(x)")
+    assert isinstance(fig, Figure)
+    width, height = fig.get_size_inches()
+    assert height >= 0.5 * width  # not a one-third-height strip
+    (ax,) = fig.axes
+    assert ax.get_title() == "sin(x)"
+    (line,) = ax.get_lines()
+    assert list(line.get_ydata()) == y.tolist()
+
+
+def test_plot_comparison_has_one_panel_per_curve_and_renders_headless() -> None:
+    x, y = sine_data()
+    start = random_cubic(0)
+    fig = plot_comparison(x, {"sin(x)": y, "fitted": start(x) * 0.5, "random": start(x)})
+    assert [ax.get_title() for ax in fig.axes] == ["sin(x)", "fitted", "random"]
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    assert buf.getvalue().startswith(b"\x89PNG")
+
+
+def test_plot_comparison_needs_a_curve() -> None:
+    x, _ = sine_data()
+    with pytest.raises(SinfitError, match="at least one curve"):
+        plot_comparison(x, {})
