@@ -3,10 +3,13 @@
 Each helper makes a :class:`matplotlib.figure.Figure` directly instead of going
 through ``pyplot``: no global "current figure", nothing left open between calls,
 and it works the same under any backend, headless included. In Jupyter the
-returned Figure displays itself when it is the last expression of a cell.
+returned Figure displays itself when it is the last expression of a cell (and
+only then: nothing is shown twice), because it carries its own ``_repr_png_``.
 """
 
 from __future__ import annotations
+
+import io
 
 import torch
 from matplotlib.axes import Axes
@@ -15,9 +18,26 @@ from matplotlib.figure import Figure
 from sinfit._checks import check_xy
 from sinfit.errors import SinfitError
 
+#: Pixels per inch a figure is shown at in a notebook or on the site.
+DISPLAY_DPI = 100
 #: A full-width, readable figure: about 6.4 x 4 inches, like matplotlib's default.
 CURVE_SIZE = (6.4, 4.0)
 COMPARISON_SIZE = (12.0, 3.8)
+
+
+class DisplayFigure(Figure):
+    """A Figure that Jupyter shows as a PNG, with or without pyplot imported.
+
+    IPython shows a plain Figure as an image only after pyplot has switched on the
+    inline backend; ours renders itself. The PNG is drawn at twice the size it is
+    shown at, so lines stay sharp on high-density screens.
+    """
+
+    def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
+        buf = io.BytesIO()
+        self.savefig(buf, format="png", dpi=2 * DISPLAY_DPI)
+        width, height = self.get_size_inches() * DISPLAY_DPI
+        return buf.getvalue(), {"width": round(width), "height": round(height)}
 
 
 def _to_numpy(t: torch.Tensor):
@@ -35,7 +55,7 @@ def _draw(ax: Axes, x: torch.Tensor, y: torch.Tensor, title: str, color: str) ->
 
 def plot_curve(x: torch.Tensor, y: torch.Tensor, *, title: str, color: str = "tab:blue") -> Figure:
     """One curve y(x) on a figure of its own."""
-    fig = Figure(figsize=CURVE_SIZE, layout="constrained")
+    fig = DisplayFigure(figsize=CURVE_SIZE, layout="constrained")
     _draw(fig.add_subplot(), x, y, title, color)
     return fig
 
@@ -58,7 +78,7 @@ def plot_comparison(
         raise SinfitError("curves must name at least one curve to plot")
     if len(curves) > len(colors):
         raise SinfitError(f"at most {len(colors)} curves, got {len(curves)}")
-    fig = Figure(figsize=COMPARISON_SIZE, layout="constrained")
+    fig = DisplayFigure(figsize=COMPARISON_SIZE, layout="constrained")
     axes = fig.subplots(1, len(curves), sharex=True, squeeze=False)[0]
     for ax, (title, y), color in zip(axes, curves.items(), colors, strict=False):
         _draw(ax, x, y, title, color)

@@ -1,0 +1,101 @@
+"""Fixes to how mkdocs-jupyter renders notebook pages, for a bilingual site that works offline.
+
+Each fix names the upstream gap it fills:
+
+* **Korean anchors.** mkdocs-jupyter's ``slugify`` folds headings to ASCII, so a Hangul heading
+  gets an empty id and its table-of-contents link goes nowhere (mkdocs-jupyter issue #175,
+  "non-ASCII headers"). We give both the heading ids and the TOC the slugify that
+  ``mkdocs.yml`` gives Markdown pages (``pymdownx.slugs``, lower case, Unicode kept).
+* **Math without a CDN.** nbconvert's template loads MathJax 2 from cdnjs on every notebook page
+  (nbconvert issue #1700 asks for a local option); offline, ``$...$`` stays raw text. We drop
+  that script and render every formula at build time to MathML, which browsers draw natively:
+  ``$...$`` / ``$$...$$`` in notebook Markdown, ``\\(...\\)`` / ``\\[...\\]`` from arithmatex.
+* **A notebook to download.** mkdocs-jupyter's ``include_source`` copies the *source* (our
+  jupytext Markdown) and Material shows no link for it. The execution hook writes the executed
+  ``.ipynb`` beside each tutorial; here we put a link to it, in the page's language, at the top.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import latex2mathml.converter
+import mkdocs_jupyter.convert
+import mkdocs_jupyter.plugin
+from markdown import Markdown
+from markdown.extensions.toc import TocExtension
+from pymdownx.slugs import slugify
+
+SLUGIFY = slugify(case="lower")
+
+
+# --- Korean anchors ------------------------------------------------------------------------
+def _slug(value: str) -> str:
+    return SLUGIFY(value, "-")
+
+
+def _markdown_toc(markdown_source: str, toc_depth: int):
+    md = Markdown(extensions=[TocExtension(toc_depth=toc_depth, slugify=SLUGIFY)])
+    md.convert(markdown_source)
+    return md.toc_tokens
+
+
+mkdocs_jupyter.convert.slugify = _slug
+mkdocs_jupyter.plugin._get_markdown_toc = _markdown_toc
+
+
+# --- math ----------------------------------------------------------------------------------
+_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.DOTALL)
+_SKIP = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>|<script\b.*?</script>)", re.DOTALL)
+_MATH = re.compile(
+    r"\$\$(?P<d1>.+?)\$\$"  # $$ display $$
+    r"|\\\[(?P<d2>.+?)\\\]"  # \[ display \]
+    # $inline$: may touch a letter (Korean particles follow formulas: $x$의), never a digit
+    r"|(?<![\\$\w])\$(?P<i1>[^\s$](?:[^$]*?[^\s$])?)\$(?![\d$])"
+    r"|\\\((?P<i2>.+?)\\\)",  # \( inline \)
+    re.DOTALL,
+)
+
+
+def latex_to_mathml(latex: str, display: bool) -> str:
+    """One formula as MathML; the TeX stays in an annotation for copy and screen readers."""
+    tex = html.unescape(latex).strip()
+    mathml = latex2mathml.converter.convert(tex, display="block" if display else "inline")
+    head, body = mathml.split(">", 1)
+    body = body.removesuffix("</math>")
+    annotation = f'<annotation encoding="application/x-tex">{html.escape(tex)}</annotation>'
+    return f"{head}><semantics>{body}{annotation}</semantics></math>"
+
+
+def _render_math(fragment: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        display = m.group("d1") or m.group("d2")
+        latex = display or m.group("i1") or m.group("i2")
+        return latex_to_mathml(latex, display=bool(display))
+
+    return _MATH.sub(one, fragment)
+
+
+def render_math(content: str) -> str:
+    """Every formula outside code, pre and script blocks, as MathML."""
+    content = _MATHJAX.sub("", content)
+    parts = _SKIP.split(content)
+    return "".join(p if i % 2 else _render_math(p) for i, p in enumerate(parts))
+
+
+# --- the download link ---------------------------------------------------------------------
+DOWNLOAD_LABEL = {"en": "Download this page as a notebook", "ko": "이 페이지를 노트북으로 내려받기"}
+
+
+def on_page_content(html_content: str, page, config, files) -> str:
+    html_content = render_math(html_content)
+    if isinstance(page.file, mkdocs_jupyter.plugin.NotebookFile):  # a tutorial page
+        stem = page.file.name
+        label = DOWNLOAD_LABEL.get(str(config["theme"]["language"]), DOWNLOAD_LABEL["en"])
+        link = (
+            f'<p class="sinfit-download"><a href="{stem}.ipynb" download>'
+            f"{html.escape(label)} ({stem}.ipynb)</a></p>\n"
+        )
+        html_content = link + html_content
+    return html_content
