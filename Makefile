@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Material prints a banner about its successor on every build; it is noise in logs and tests.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: setup serve docs test lint bench lock clean
 
@@ -30,7 +32,8 @@ bench: $(STAMP)  ## build-time benchmark (prints ratios to the floor)
 	$(BIN)/python benchmarks/build_times.py
 
 lock: $(STAMP)  ## re-pin constraints.txt from the current environment
-	$(BIN)/python -m pip freeze --exclude-editable | sed 's/^torch==\(.*\)+cpu/torch==\1/' > constraints.new
+	grep '^#' constraints.txt > constraints.new
+	$(BIN)/python -m pip freeze --exclude-editable | sed 's/^torch==\(.*\)+cpu/torch==\1/' >> constraints.new
 	mv constraints.new constraints.txt
 
 clean:  ## remove the built site and the execution cache

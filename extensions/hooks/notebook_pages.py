@@ -5,7 +5,8 @@ Each fix names the upstream gap it fills:
 * **Korean anchors.** mkdocs-jupyter's ``slugify`` folds headings to ASCII, so a Hangul heading
   gets an empty id and its table-of-contents link goes nowhere (mkdocs-jupyter issue #175,
   "non-ASCII headers"). We give both the heading ids and the TOC the slugify that
-  ``mkdocs.yml`` gives Markdown pages (``pymdownx.slugs``, lower case, Unicode kept).
+  ``mkdocs.yml`` gives Markdown pages (``pymdownx.slugs``, lower case, Unicode kept), and stop
+  nbconvert from percent-encoding the ids, which no longer match the TOC's links then.
 * **Math without a CDN.** nbconvert's template loads MathJax 2 from cdnjs on every notebook page
   (nbconvert issue #1700 asks for a local option); offline, ``$...$`` stays raw text. We drop
   that script and render every formula at build time to MathML, which browsers draw natively:
@@ -23,6 +24,7 @@ import re
 import latex2mathml.converter
 import mkdocs_jupyter.convert
 import mkdocs_jupyter.plugin
+import nbconvert.filters.strings
 from markdown import Markdown
 from markdown.extensions.toc import TocExtension
 from pymdownx.slugs import slugify
@@ -41,12 +43,25 @@ def _markdown_toc(markdown_source: str, toc_depth: int):
     return md.toc_tokens
 
 
+def _header_id(slug: str) -> str:
+    # nbconvert percent-encodes ids ("%EB%8D%B0..."), but the TOC links to "#데이터" and a
+    # browser matches a fragment against the decoded id: keep the id as the slug made it.
+    return slug.replace(" ", "-")
+
+
 mkdocs_jupyter.convert.slugify = _slug
+nbconvert.filters.strings._convert_header_id = _header_id  # imported at call time upstream
 mkdocs_jupyter.plugin._get_markdown_toc = _markdown_toc
 
 
 # --- math ----------------------------------------------------------------------------------
 _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.DOTALL)
+# nbconvert's lab template also imports mermaid.js from cdnjs (when a page has diagrams, which
+# ours never do); no script of a page may name another host.
+_REMOTE_SCRIPT = re.compile(
+    r"<script\b[^>]*>(?:(?!</script>).)*?https://cdnjs\.cloudflare\.com(?:(?!</script>).)*?</script>",
+    re.DOTALL,
+)
 _SKIP = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>|<script\b.*?</script>)", re.DOTALL)
 _MATH = re.compile(
     r"\$\$(?P<d1>.+?)\$\$"  # $$ display $$
@@ -79,7 +94,7 @@ def _render_math(fragment: str) -> str:
 
 def render_math(content: str) -> str:
     """Every formula outside code, pre and script blocks, as MathML."""
-    content = _MATHJAX.sub("", content)
+    content = _REMOTE_SCRIPT.sub("", _MATHJAX.sub("", content))
     parts = _SKIP.split(content)
     return "".join(p if i % 2 else _render_math(p) for i, p in enumerate(parts))
 
@@ -90,7 +105,7 @@ DOWNLOAD_LABEL = {"en": "Download this page as a notebook", "ko": "이 페이지
 
 def on_page_content(html_content: str, page, config, files) -> str:
     html_content = render_math(html_content)
-    if isinstance(page.file, mkdocs_jupyter.plugin.NotebookFile):  # a tutorial page
+    if getattr(page, "nb_url", None):  # mkdocs-jupyter marks the notebook pages it renders
         stem = page.file.name
         label = DOWNLOAD_LABEL.get(str(config["theme"]["language"]), DOWNLOAD_LABEL["en"])
         link = (

@@ -1,0 +1,117 @@
+"""Shared fixtures: the built site, a copy of the project to break, a local server, a browser."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Figures in snippet tests are never shown; no display is needed anywhere in the tests.
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGUAGES = ("en", "ko")
+CHROMIUM = Path("/usr/bin/chromium")
+# What a copy of the project needs to build: everything the build reads.
+PROJECT_PARTS = ("mkdocs.yml", "docs", "extensions", "sinfit")
+
+
+def tutorial_pages(language: str = "en") -> list[Path]:
+    """The jupytext pages of one language (the ones that are executed)."""
+    return sorted(
+        p
+        for p in (ROOT / "docs" / language).rglob("*.md")
+        if p.read_text().startswith("---\njupyter:")
+    )
+
+
+def run_build(project: Path, site: Path, *extra: str, env: dict[str, str] | None = None):
+    """``mkdocs build --strict`` of ``project`` into ``site``; returns the finished process."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site), *extra],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+    )
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of what the build reads, so a test can break it without touching the real one."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once per test session with ``--strict``."""
+    site = tmp_path_factory.mktemp("site")
+    proc = run_build(ROOT, site)
+    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
+    return site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The built site served on 127.0.0.1 at a free port."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory):
+    """Debian's headless Chromium through Playwright (no browser download)."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} not found: apt-get install chromium fonts-nanum"
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests must run in CI, but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 900},
+        )
+        yield context
+        context.close()
