@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 
+import matplotlib
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -18,26 +19,26 @@ from matplotlib.figure import Figure
 from sinfit._checks import check_xy
 from sinfit.errors import SinfitError
 
-#: Pixels per inch a figure is shown at in a notebook or on the site.
-DISPLAY_DPI = 100
 #: A full-width, readable figure: about 6.4 x 4 inches, like matplotlib's default.
 CURVE_SIZE = (6.4, 4.0)
 COMPARISON_SIZE = (12.0, 3.8)
 
 
 class DisplayFigure(Figure):
-    """A Figure that Jupyter shows as a PNG, with or without pyplot imported.
+    """A Figure that Jupyter shows as an SVG, with or without pyplot imported.
 
     IPython shows a plain Figure as an image only after pyplot has switched on the
-    inline backend; ours renders itself. The PNG is drawn at twice the size it is
-    shown at, so lines stay sharp on high-density screens.
+    inline backend; ours renders itself. SVG rather than PNG: for these line plots it
+    is smaller (about 21 KB against 55 KB for a PNG sharp on high-density screens),
+    faster to draw, and sharp at any zoom. The output is reproducible: no date in the
+    metadata and a fixed salt for the ids, so the same figure gives the same bytes.
     """
 
-    def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
-        buf = io.BytesIO()
-        self.savefig(buf, format="png", dpi=2 * DISPLAY_DPI)
-        width, height = self.get_size_inches() * DISPLAY_DPI
-        return buf.getvalue(), {"width": round(width), "height": round(height)}
+    def _repr_svg_(self) -> str:
+        buf = io.StringIO()
+        with matplotlib.rc_context({"svg.hashsalt": "sinfit"}):
+            self.savefig(buf, format="svg", metadata={"Date": None})
+        return buf.getvalue()
 
 
 def _to_numpy(t: torch.Tensor):

@@ -57,10 +57,11 @@ CELL_TIMEOUT_S = 300
 # and the working directory of the next page.
 RESET_CODE = """\
 %reset -f
-import matplotlib.pyplot as _plt, os as _os
-_plt.close("all")
+import os as _os, sys as _sys
+if "matplotlib.pyplot" in _sys.modules:  # never import pyplot here: it costs time and
+    _sys.modules["matplotlib.pyplot"].close("all")  # switches on a second figure formatter
 _os.chdir({cwd!r})
-del _plt, _os
+del _os, _sys
 """
 
 

@@ -11,6 +11,14 @@ Each fix names the upstream gap it fills:
   (nbconvert issue #1700 asks for a local option); offline, ``$...$`` stays raw text. We drop
   that script and render every formula at build time to MathML, which browsers draw natively:
   ``$...$`` / ``$$...$$`` in notebook Markdown, ``\\(...\\)`` / ``\\[...\\]`` from arithmatex.
+* **Figures as files, with alternative text in the page's language.** nbconvert inlines every
+  figure as a base64 ``data:`` URI with the alt text "No description has been provided for this
+  image", in English on every page (nbconvert issue #1998 asks for real alt text). Code cells
+  are identical across languages, so the description cannot come from the code: the author
+  writes it in the Markdown before the cell, as ``<!--alt: ...-->``, and each figure takes the
+  nearest description above it. We write each figure to its own file beside the page (a
+  content-hashed name, cached by the browser) and fail the build, naming the page, for a figure
+  without a description.
 * **A notebook to download.** mkdocs-jupyter's ``include_source`` copies the *source* (our
   jupytext Markdown) and Material shows no link for it. The execution hook writes the executed
   ``.ipynb`` beside each tutorial; here we put a link to it, in the page's language, at the top.
@@ -18,8 +26,11 @@ Each fix names the upstream gap it fills:
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import re
+from pathlib import Path
 
 import latex2mathml.converter
 import mkdocs_jupyter.convert
@@ -27,6 +38,7 @@ import mkdocs_jupyter.plugin
 import nbconvert.filters.strings
 from markdown import Markdown
 from markdown.extensions.toc import TocExtension
+from mkdocs.exceptions import PluginError
 from pymdownx.slugs import slugify
 
 SLUGIFY = slugify(case="lower")
@@ -99,13 +111,60 @@ def render_math(content: str) -> str:
     return "".join(p if i % 2 else _render_math(p) for i, p in enumerate(parts))
 
 
+# --- figures -------------------------------------------------------------------------------
+_ALT_OR_FIGURE = re.compile(
+    r"<!--\s*alt:\s*(?P<alt>.*?)\s*-->"
+    r'|<img alt="No description has been provided for this image" '
+    r'src="data:image/(?P<kind>svg\+xml|png);base64,(?P<data>[A-Za-z0-9+/=\s]+)"\s*/?>',
+    re.DOTALL,
+)
+_SVG_SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"')
+
+
+def extract_figures(content: str, page_name: str, out_dir: Path | None) -> str:
+    """Each inline figure to a file in ``out_dir`` and an <img> with its description."""
+    pending: list[str | None] = [None]
+    count = 0
+
+    def one(m: re.Match[str]) -> str:
+        nonlocal count
+        if m.group("alt") is not None:
+            pending[0] = html.unescape(m.group("alt"))
+            return ""
+        count += 1
+        alt = pending[0]
+        if not alt:
+            raise PluginError(
+                f"{page_name}: figure {count} has no description; write <!--alt: ...--> "
+                "in the Markdown above its code cell"
+            )
+        pending[0] = None
+        data = base64.b64decode(m.group("data"))
+        suffix = "svg" if m.group("kind") == "svg+xml" else "png"
+        name = f"fig-{hashlib.sha256(data).hexdigest()[:12]}.{suffix}"
+        if out_dir is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            (out_dir / name).write_bytes(data)
+        size = ""
+        if suffix == "svg" and (dims := _SVG_SIZE.search(data[:2000].decode("utf-8", "replace"))):
+            # SVG sizes are in points; 1 pt = 4/3 CSS px. Sizes stop the layout jumping.
+            w, h = (round(float(v) * 4 / 3) for v in dims.groups())
+            size = f' width="{w}" height="{h}"'
+        return f'<img class="sinfit-figure" src="{name}" alt="{html.escape(alt)}"{size}>'
+
+    return _ALT_OR_FIGURE.sub(one, content)
+
+
 # --- the download link ---------------------------------------------------------------------
 DOWNLOAD_LABEL = {"en": "Download this page as a notebook", "ko": "이 페이지를 노트북으로 내려받기"}
 
 
 def on_page_content(html_content: str, page, config, files) -> str:
-    html_content = render_math(html_content)
     if getattr(page, "nb_url", None):  # mkdocs-jupyter marks the notebook pages it renders
+        out_dir = Path(page.file.abs_dest_path).parent
+        html_content = extract_figures(html_content, page.file.src_uri, out_dir)
+    html_content = render_math(html_content)
+    if getattr(page, "nb_url", None):
         stem = page.file.name
         label = DOWNLOAD_LABEL.get(str(config["theme"]["language"]), DOWNLOAD_LABEL["en"])
         link = (
