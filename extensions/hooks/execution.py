@@ -159,7 +159,8 @@ class Executor:
             cache.list_cache_records()  # touches the database: fails here if it is corrupt
             return cache
         except Exception as err:  # any damage means: start again
-            log.warning("execution cache at %s is unreadable (%s); rebuilding it", folder, err)
+            # info, not warning: --strict would turn a recovered cache into a failed build
+            log.info("execution cache at %s is unreadable (%s); rebuilding it", folder, err)
             shutil.rmtree(folder, ignore_errors=True)
             folder.unlink(missing_ok=True) if folder.is_file() else None
             return get_cache(folder)
@@ -170,7 +171,7 @@ class Executor:
         except KeyError:
             return None
         except Exception as err:  # a damaged entry is a miss, never a crash
-            log.warning("execution cache entry unreadable (%s); re-executing", err)
+            log.info("execution cache entry unreadable (%s); re-executing", err)
             self.cache.clear_cache()
             self._cache = None
             return None
