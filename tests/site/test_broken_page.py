@@ -1,0 +1,38 @@
+"""A failing code cell fails the build, naming the page; nothing is published with a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import copy_project, run_build
+
+
+def test_a_failing_cell_fails_the_build_and_names_the_page(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    page = project / "docs" / "ko" / "hand-gradients.md"
+    text = page.read_text(encoding="utf-8")
+    broken = text.replace("y_random = a + b", 'raise ValueError("deliberately broken")\ny_random = a + b', 1)
+    assert broken != text
+    page.write_text(broken, encoding="utf-8")
+
+    site = tmp_path / "site"
+    proc = run_build(project, site)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "ko/hand-gradients.md: code cell 3 failed" in output
+    assert "deliberately broken" in output
+    # nothing half-published: no page of the broken language carries a traceback
+    for html in site.rglob("*.html") if site.exists() else []:
+        assert "deliberately broken" not in html.read_text(encoding="utf-8")
+
+
+def test_a_figure_without_a_description_fails_the_build(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    page = project / "docs" / "en" / "hand-gradients.md"
+    text = page.read_text(encoding="utf-8")
+    start = text.index("<!--alt: The sine curve")
+    stripped = text[:start] + text[text.index("-->", start) + 3 :]
+    page.write_text(stripped, encoding="utf-8")
+    proc = run_build(project, tmp_path / "site")
+    assert proc.returncode != 0
+    assert "en/hand-gradients.md: figure 3 has no description" in proc.stdout + proc.stderr

@@ -1,0 +1,76 @@
+"""The built site in a real headless Chromium: images, switcher, search, no errors, no network."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import tutorial_pages
+
+pytestmark = pytest.mark.browser
+STEMS = [p.stem for p in tutorial_pages()]
+
+
+def page_path(language: str, stem: str) -> str:
+    return f"/{stem}/" if language == "en" else f"/{language}/{stem}/"
+
+
+@pytest.fixture
+def tab(browser, site_url: str):
+    """A fresh tab that records console errors, failed responses and every requested host."""
+    page = browser.new_page()
+    page.errors = []  # type: ignore[attr-defined]
+    page.hosts = set()  # type: ignore[attr-defined]
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("request", lambda r: r.url.startswith("data:") or page.hosts.add(urlsplit(r.url).netloc))
+    page.on("response", lambda r: r.status >= 400 and page.errors.append(f"{r.status} {r.url}"))
+    page.on("worker", lambda w: w.on("console", lambda m: m.type == "error" and page.errors.append(m.text)))
+    yield page
+    local = urlsplit(site_url).netloc
+    assert page.hosts == {local}, f"requests left localhost: {page.hosts}"
+    assert page.errors == [], page.errors
+    page.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize("stem", STEMS)
+def test_tutorial_shows_its_images(tab, site_url: str, language: str, stem: str) -> None:
+    tab.goto(site_url + page_path(language, stem))
+    tab.wait_for_load_state("networkidle")
+    images = tab.locator("article img")
+    assert images.count() >= 4
+    for i in range(images.count()):
+        img = images.nth(i)
+        img.scroll_into_view_if_needed()
+        assert img.evaluate("el => el.complete && el.naturalWidth > 0"), f"image {i} did not load"
+        assert img.bounding_box()["width"] >= 300
+    assert tab.locator("math").count() >= 5
+    assert tab.evaluate("document.documentElement.lang") == language
+
+
+@pytest.mark.parametrize(("language", "other"), [("en", "ko"), ("ko", "en")])
+@pytest.mark.parametrize("stem", STEMS)
+def test_switcher_goes_to_the_same_page(tab, site_url: str, language: str, other: str, stem: str) -> None:
+    tab.goto(site_url + page_path(language, stem))
+    tab.locator(".md-header .md-select").first.hover()
+    tab.locator(f'.md-select a[hreflang="{other}"]').first.click()
+    tab.wait_for_load_state("networkidle")
+    assert urlsplit(tab.url).path == urlsplit(site_url).path + page_path(other, stem)
+    assert tab.evaluate("document.documentElement.lang") == other
+
+
+@pytest.mark.parametrize(
+    ("language", "query"), [("en", "gradient"), ("ko", "가중치"), ("ko", "경사"), ("en", "학습률")]
+)
+def test_search_finds_the_tutorial(tab, site_url: str, language: str, query: str) -> None:
+    tab.goto(site_url + ("/" if language == "en" else "/ko/"))
+    tab.wait_for_load_state("networkidle")
+    tab.locator(".md-search__input").click()
+    tab.keyboard.type(query)
+    tab.keyboard.press("End")  # Hangul arrives as text input; Material searches on key events
+    results = tab.locator(".md-search-result__item")
+    results.first.wait_for(timeout=10_000)
+    links = [results.nth(i).locator("a").first.get_attribute("href") for i in range(results.count())]
+    assert any(STEMS[0] in (href or "") for href in links), links

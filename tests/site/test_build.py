@@ -1,0 +1,124 @@
+"""The built site: both languages, outputs in place, Korean anchors, offline, notebooks."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urljoin
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import LANGUAGES, tutorial_pages
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def page_dir(site: Path, language: str, stem: str) -> Path:
+    return site / ("" if language == "en" else language) / stem
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def tutorials() -> list[str]:
+    return [p.stem for p in tutorial_pages()]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("stem", tutorials())
+def test_tutorial_is_built_with_its_outputs(built_site: Path, language: str, stem: str) -> None:
+    html = soup(page_dir(built_site, language, stem) / "index.html")
+    assert html.html["lang"] == language
+    images = html.select(".jupyter-wrapper img.sinfit-figure")
+    assert len(images) >= 4, "random, fitted, true and comparison plots"
+    folder = page_dir(built_site, language, stem)
+    for img in images:
+        assert re.fullmatch(r"fig-[0-9a-f]{12}\.svg", img["src"])
+        assert (folder / img["src"]).read_bytes().lstrip().startswith(b"<?xml")
+        alt = img["alt"]
+        assert len(alt) > 20 and "No description" not in alt
+        assert bool(HANGUL.search(alt)) == (language == "ko"), "alt text in the page's language"
+    outputs = "\n".join(pre.get_text() for pre in html.select(".jp-OutputArea-output pre"))
+    assert re.search(r"epoch 1000  loss \d+\.\d\d", outputs), "the loss log is on the page"
+    assert "Traceback" not in html.get_text() and not html.select(".jp-OutputArea-output.error")
+
+
+@pytest.mark.parametrize("stem", tutorials())
+def test_both_languages_show_the_same_numbers(built_site: Path, stem: str) -> None:
+    texts = [
+        [pre.get_text() for pre in soup(page_dir(built_site, lang, stem) / "index.html").select(
+            ".jp-OutputArea-output pre")]
+        for lang in LANGUAGES
+    ]
+    assert texts[0] == texts[1] and texts[0]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_toc_links_resolve_to_headings(built_site: Path, language: str) -> None:
+    for stem in tutorials():
+        html = soup(page_dir(built_site, language, stem) / "index.html")
+        ids = {tag["id"] for tag in html.find_all(id=True)}
+        links = [a["href"] for a in html.select(".md-sidebar--secondary a.md-nav__link")]
+        assert len(links) >= 5
+        for href in links:
+            assert href.startswith("#") and unquote(href[1:]) in ids, href
+        if language == "ko":
+            assert any(HANGUL.search(unquote(h)) for h in links), "Korean headings keep their letters"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_math_is_mathml_and_nothing_loads_from_elsewhere(built_site: Path, language: str) -> None:
+    for stem in tutorials():
+        html = soup(page_dir(built_site, language, stem) / "index.html")
+        assert len(html.find_all("math")) >= 5
+        text = html.select_one("article").get_text()
+        assert "$" not in text.replace("$ ", ""), "no raw TeX left behind"
+    for path in built_site.rglob("*.html"):
+        page = soup(path)
+        for script in page.find_all("script"):
+            assert not re.search(r"https?://", script.get_text()), f"{path}: {script.get_text()[:200]}"
+        for tag in page.find_all(["script", "link", "img", "iframe"]):
+            if tag.name == "link" and "canonical" in tag.get("rel", []):
+                continue  # names the published address; nothing is fetched
+            url = tag.get("src") or (tag.get("href") if tag.name == "link" else None)
+            if url and not url.startswith("data:"):
+                resolved = urljoin("http://site.invalid/x/", url)
+                assert resolved.startswith("http://site.invalid/"), f"{path}: {url}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("stem", tutorials())
+def test_each_tutorial_offers_its_notebook(built_site: Path, language: str, stem: str) -> None:
+    folder = page_dir(built_site, language, stem)
+    link = soup(folder / "index.html").select_one(".sinfit-download a")
+    assert link is not None and link["href"] == f"{stem}.ipynb"
+    nb = nbformat.read(folder / f"{stem}.ipynb", as_version=4)
+    nbformat.validate(nb)
+    prose = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert bool(HANGUL.search(prose)) == (language == "ko")
+    assert "pytest-codeblocks" not in prose
+    figures = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+        if "image/svg+xml" in o.get("data", {})
+    ]
+    assert len(figures) >= 4
+
+
+def test_language_switcher_points_at_the_same_page(built_site: Path) -> None:
+    for stem in tutorials():
+        for language, other, expected in (("en", "ko", f"ko/{stem}/"), ("ko", "en", f"{stem}/")):
+            page = page_dir(built_site, language, stem) / "index.html"
+            link = soup(page).select_one(f'.md-select a[hreflang="{other}"]')
+            assert link is not None
+            target = (page.parent / link["href"]).resolve()
+            assert target == (built_site / expected).resolve(), link["href"]
+
+
+def test_search_index_has_both_languages(built_site: Path) -> None:
+    index = json.loads((built_site / "search" / "search_index.json").read_text())
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert "gradient" in text and "기울기" in text

@@ -1,0 +1,108 @@
+"""The execution cache: keyed on code cells, sinfit and versions; never stale, never fatal.
+
+The tests share one copy of the project, built in order: each step edits it and rebuilds.
+The kernel imports the copy's ``sinfit`` (PYTHONPATH), so a library edit is a real edit.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_project, run_build
+
+ROW = re.compile(r"^\s+(\S+\.md)\s+(en|ko)\s+(executed|cached)\s+[\d.]+$", re.MULTILINE)
+PAGE = "hand-gradients"
+
+
+class Project:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.site = root / "site"
+        self.cache = root / ".cache" / "execution"
+
+    def build(self) -> dict[str, str]:
+        """Build; return {page: executed|cached} from the execution report."""
+        proc = run_build(self.root, self.site, env={"PYTHONPATH": str(self.root)})
+        output = proc.stdout + proc.stderr
+        assert proc.returncode == 0, output
+        return {page: status for page, _, status in ROW.findall(output)}
+
+    def page(self, language: str) -> Path:
+        return self.root / "docs" / language / f"{PAGE}.md"
+
+    def html(self, language: str) -> str:
+        folder = self.site / ("" if language == "en" else language) / PAGE
+        return (folder / "index.html").read_text(encoding="utf-8")
+
+    def edit(self, path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {path}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    return Project(copy_project(tmp_path_factory.mktemp("cache") / "project"))
+
+
+EN, KO = f"en/{PAGE}.md", f"ko/{PAGE}.md"
+
+
+def test_cold_build_executes_identical_code_once_for_both_languages(project: Project) -> None:
+    assert project.build() == {EN: "executed", KO: "cached"}
+
+
+def test_warm_rebuild_executes_nothing(project: Project) -> None:
+    assert project.build() == {EN: "cached", KO: "cached"}
+
+
+def test_prose_edit_does_not_execute(project: Project) -> None:
+    project.edit(project.page("ko"), "## 데이터", "## 데이터 준비")
+    assert project.build() == {EN: "cached", KO: "cached"}
+    assert "데이터 준비" in project.html("ko")
+
+
+def test_code_edit_executes_once_and_shows_the_new_output(project: Project) -> None:
+    for language in ("en", "ko"):
+        project.edit(project.page(language), "print(x.shape, y.shape)", 'print("edited", x.shape)')
+    assert project.build() == {EN: "executed", KO: "cached"}
+    for language in ("en", "ko"):
+        assert "edited torch.Size([1000])" in project.html(language)
+
+
+def test_code_edit_in_one_language_executes_that_language(project: Project) -> None:
+    project.edit(project.page("ko"), 'print("edited", x.shape)', 'print("only ko", x.shape)')
+    assert project.build() == {EN: "cached", KO: "executed"}
+    assert "only ko torch.Size" in project.html("ko")
+    assert "only ko" not in project.html("en")
+
+
+def test_sinfit_edit_executes_again_with_the_new_library(project: Project) -> None:
+    project.edit(project.root / "sinfit" / "model.py", 'return "y = " + " ".join(terms)',
+                 'return "y(x) = " + " ".join(terms)')
+    assert project.build() == {EN: "executed", KO: "executed"}
+    assert "y(x) = 1.5410" in project.html("en")
+
+
+def test_corrupted_cache_is_rebuilt_without_a_crash(project: Project) -> None:
+    (db,) = project.cache.glob("*/global.db")
+    db.write_bytes(b"this is not a database")
+    assert project.build() == {EN: "executed", KO: "executed"}
+    assert project.build() == {EN: "cached", KO: "cached"}
+
+
+def test_missing_cache_is_rebuilt(project: Project) -> None:
+    shutil.rmtree(project.cache)
+    assert project.build() == {EN: "executed", KO: "executed"}
+
+
+def test_make_clean_removes_the_cache(project: Project) -> None:
+    shutil.copy2(Path(__file__).resolve().parents[2] / "Makefile", project.root / "Makefile")
+    assert project.cache.is_dir()
+    subprocess.run(["make", "clean"], cwd=project.root, check=True, capture_output=True)
+    assert not (project.root / ".cache").exists() and not project.site.exists()

@@ -1,0 +1,69 @@
+"""Links gate: every internal link and anchor of the built site resolves, in both languages.
+
+LinkChecker crawls the site as served (under its published path) with its AnchorCheck plugin,
+so a link to a heading that does not exist, Korean headings included, is reported.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_project, run_build, serve
+
+CONFIG = """\
+[checking]
+threads=4
+[filtering]
+checkextern=0
+[AnchorCheck]
+"""
+
+
+def linkcheck(url: str, tmp_path: Path) -> str:
+    config = tmp_path / "linkcheckerrc"
+    config.write_text(CONFIG)
+    proc = subprocess.run(
+        [sys.executable, "-m", "linkcheck", "--config", str(config), "--no-status", url],
+        capture_output=True, text=True, timeout=300,
+    )
+    return proc.stdout + proc.stderr
+
+
+def assert_clean(report: str) -> None:
+    summary = re.search(r"(\d+) links? in \d+ URLs checked\. (\d+) warnings? found\. (\d+) errors? found", report)
+    assert summary, report
+    links, warnings, errors = (int(g) for g in summary.groups())
+    assert (warnings, errors) == (0, 0), report
+    assert links > 20
+
+
+def test_every_internal_link_and_anchor_resolves(site_url: str, tmp_path: Path) -> None:
+    report = linkcheck(site_url + "/", tmp_path)
+    assert_clean(report)
+
+
+@pytest.fixture
+def broken_site_url(tmp_path: Path) -> Iterator[str]:
+    """The site with one Korean anchor broken, served like the real one."""
+    project = copy_project(tmp_path / "project")
+    index = project / "docs" / "ko" / "index.md"
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.replace("#가장-좋은-3차-곡선과-얼마나-차이-날까", "#없는-제목"), encoding="utf-8")
+    site = tmp_path / "site"
+    proc = run_build(project, site, env={"SINFIT_EXECUTE": "0"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with serve(site) as url:
+        yield url
+
+
+def test_a_broken_anchor_is_reported(broken_site_url: str, tmp_path: Path) -> None:
+    report = linkcheck(broken_site_url + "/ko/", tmp_path)
+    with pytest.raises(AssertionError):
+        assert_clean(report)
+    assert "없는-제목" in report
