@@ -81,6 +81,23 @@ def site_prefix() -> str:
     return urlsplit(config["site_url"]).path.rstrip("/")
 
 
+@pytest.fixture(scope="session")
+def unexecuted_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project built with execution off (pages without outputs), and with one
+    Korean anchor broken: the fixture the did-it-run and links gates must fail on."""
+    root = tmp_path_factory.mktemp("unexecuted")
+    project = copy_project(root / "project")
+    index = project / "docs" / "ko" / "index.md"
+    text = index.read_text(encoding="utf-8")
+    anchor = "#가장-좋은-3차-곡선과-얼마나-차이-날까"
+    assert anchor in text
+    index.write_text(text.replace(anchor, "#없는-제목"), encoding="utf-8")
+    site = root / "site"
+    proc = run_build(project, site, env={"SINFIT_EXECUTE": "0"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return site
+
+
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Serves the site under its published path, as GitHub Pages and `mkdocs serve` do."""
 

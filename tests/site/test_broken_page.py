@@ -11,7 +11,9 @@ def test_a_failing_cell_fails_the_build_and_names_the_page(tmp_path: Path) -> No
     project = copy_project(tmp_path / "project")
     page = project / "docs" / "ko" / "hand-gradients.md"
     text = page.read_text(encoding="utf-8")
-    broken = text.replace("y_random = a + b", 'raise ValueError("deliberately broken")\ny_random = a + b', 1)
+    broken = text.replace(
+        "y_random = a + b", 'raise ValueError("deliberately broken")\ny_random = a + b', 1
+    )
     assert broken != text
     page.write_text(broken, encoding="utf-8")
 

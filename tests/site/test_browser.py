@@ -24,9 +24,14 @@ def tab(browser, site_url: str):
     page.hosts = set()  # type: ignore[attr-defined]
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.on("request", lambda r: r.url.startswith("data:") or page.hosts.add(urlsplit(r.url).netloc))
+    page.on(
+        "request", lambda r: r.url.startswith("data:") or page.hosts.add(urlsplit(r.url).netloc)
+    )
     page.on("response", lambda r: r.status >= 400 and page.errors.append(f"{r.status} {r.url}"))
-    page.on("worker", lambda w: w.on("console", lambda m: m.type == "error" and page.errors.append(m.text)))
+    page.on(
+        "worker",
+        lambda w: w.on("console", lambda m: m.type == "error" and page.errors.append(m.text)),
+    )
     yield page
     local = urlsplit(site_url).netloc
     assert page.hosts == {local}, f"requests left localhost: {page.hosts}"
@@ -52,7 +57,9 @@ def test_tutorial_shows_its_images(tab, site_url: str, language: str, stem: str)
 
 @pytest.mark.parametrize(("language", "other"), [("en", "ko"), ("ko", "en")])
 @pytest.mark.parametrize("stem", STEMS)
-def test_switcher_goes_to_the_same_page(tab, site_url: str, language: str, other: str, stem: str) -> None:
+def test_switcher_goes_to_the_same_page(
+    tab, site_url: str, language: str, other: str, stem: str
+) -> None:
     tab.goto(site_url + page_path(language, stem))
     tab.locator(".md-header .md-select").first.hover()
     tab.locator(f'.md-select a[hreflang="{other}"]').first.click()
@@ -72,5 +79,7 @@ def test_search_finds_the_tutorial(tab, site_url: str, language: str, query: str
     tab.keyboard.press("End")  # Hangul arrives as text input; Material searches on key events
     results = tab.locator(".md-search-result__item")
     results.first.wait_for(timeout=10_000)
-    links = [results.nth(i).locator("a").first.get_attribute("href") for i in range(results.count())]
+    links = [
+        results.nth(i).locator("a").first.get_attribute("href") for i in range(results.count())
+    ]
     assert any(STEMS[0] in (href or "") for href in links), links

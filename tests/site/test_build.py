@@ -50,8 +50,12 @@ def test_tutorial_is_built_with_its_outputs(built_site: Path, language: str, ste
 @pytest.mark.parametrize("stem", tutorials())
 def test_both_languages_show_the_same_numbers(built_site: Path, stem: str) -> None:
     texts = [
-        [pre.get_text() for pre in soup(page_dir(built_site, lang, stem) / "index.html").select(
-            ".jp-OutputArea-output pre")]
+        [
+            pre.get_text()
+            for pre in soup(page_dir(built_site, lang, stem) / "index.html").select(
+                ".jp-OutputArea-output pre"
+            )
+        ]
         for lang in LANGUAGES
     ]
     assert texts[0] == texts[1] and texts[0]
@@ -67,7 +71,9 @@ def test_toc_links_resolve_to_headings(built_site: Path, language: str) -> None:
         for href in links:
             assert href.startswith("#") and unquote(href[1:]) in ids, href
         if language == "ko":
-            assert any(HANGUL.search(unquote(h)) for h in links), "Korean headings keep their letters"
+            assert any(HANGUL.search(unquote(h)) for h in links), (
+                "Korean headings keep their letters"
+            )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -80,7 +86,9 @@ def test_math_is_mathml_and_nothing_loads_from_elsewhere(built_site: Path, langu
     for path in built_site.rglob("*.html"):
         page = soup(path)
         for script in page.find_all("script"):
-            assert not re.search(r"https?://", script.get_text()), f"{path}: {script.get_text()[:200]}"
+            assert not re.search(r"https?://", script.get_text()), (
+                f"{path}: {script.get_text()[:200]}"
+            )
         for tag in page.find_all(["script", "link", "img", "iframe"]):
             if tag.name == "link" and "canonical" in tag.get("rel", []):
                 continue  # names the published address; nothing is fetched
@@ -102,7 +110,10 @@ def test_each_tutorial_offers_its_notebook(built_site: Path, language: str, stem
     assert bool(HANGUL.search(prose)) == (language == "ko")
     assert "pytest-codeblocks" not in prose
     figures = [
-        o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
         if "image/svg+xml" in o.get("data", {})
     ]
     assert len(figures) >= 4

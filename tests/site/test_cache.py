@@ -83,8 +83,11 @@ def test_code_edit_in_one_language_executes_that_language(project: Project) -> N
 
 
 def test_sinfit_edit_executes_again_with_the_new_library(project: Project) -> None:
-    project.edit(project.root / "sinfit" / "model.py", 'return "y = " + " ".join(terms)',
-                 'return "y(x) = " + " ".join(terms)')
+    project.edit(
+        project.root / "sinfit" / "model.py",
+        'return "y = " + " ".join(terms)',
+        'return "y(x) = " + " ".join(terms)',
+    )
     assert project.build() == {EN: "executed", KO: "executed"}
     assert "y(x) = 1.5410" in project.html("en")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_project, run_build, serve
+from tests.conftest import serve
 
 CONFIG = """\
 [checking]
@@ -30,13 +30,17 @@ def linkcheck(url: str, tmp_path: Path) -> str:
     config.write_text(CONFIG)
     proc = subprocess.run(
         [sys.executable, "-m", "linkcheck", "--config", str(config), "--no-status", url],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     return proc.stdout + proc.stderr
 
 
 def assert_clean(report: str) -> None:
-    summary = re.search(r"(\d+) links? in \d+ URLs checked\. (\d+) warnings? found\. (\d+) errors? found", report)
+    summary = re.search(
+        r"(\d+) links? in \d+ URLs checked\. (\d+) warnings? found\. (\d+) errors? found", report
+    )
     assert summary, report
     links, warnings, errors = (int(g) for g in summary.groups())
     assert (warnings, errors) == (0, 0), report
@@ -49,16 +53,9 @@ def test_every_internal_link_and_anchor_resolves(site_url: str, tmp_path: Path) 
 
 
 @pytest.fixture
-def broken_site_url(tmp_path: Path) -> Iterator[str]:
-    """The site with one Korean anchor broken, served like the real one."""
-    project = copy_project(tmp_path / "project")
-    index = project / "docs" / "ko" / "index.md"
-    text = index.read_text(encoding="utf-8")
-    index.write_text(text.replace("#가장-좋은-3차-곡선과-얼마나-차이-날까", "#없는-제목"), encoding="utf-8")
-    site = tmp_path / "site"
-    proc = run_build(project, site, env={"SINFIT_EXECUTE": "0"})
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    with serve(site) as url:
+def broken_site_url(unexecuted_site: Path) -> Iterator[str]:
+    """The site with one Korean anchor broken (see conftest), served like the real one."""
+    with serve(unexecuted_site) as url:
         yield url
 
 

@@ -1,0 +1,122 @@
+"""Gates that keep the bilingual site honest. Each returns a list of problems, naming the
+page, the language and the cell or heading; an empty list means the gate passes.
+
+They are plain functions so that the tests can run them on the real site and on deliberately
+broken copies, and show that each one fails loudly.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jupytext
+from bs4 import BeautifulSoup
+
+LANGUAGES = ("en", "ko")
+ALT = re.compile(r"<!--\s*alt:")
+HEADING = re.compile(r"^(#{1,6})\s+\S", re.MULTILINE)
+
+
+def is_tutorial(path: Path) -> bool:
+    return path.read_text(encoding="utf-8").startswith("---\njupyter:")
+
+
+def pages(docs: Path, language: str) -> set[str]:
+    return {p.relative_to(docs / language).as_posix() for p in (docs / language).rglob("*.md")}
+
+
+def _markdown_headings(path: Path) -> list[int]:
+    """Heading levels in document order, outside code blocks."""
+    text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+    text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.DOTALL)  # the jupytext header
+    return [len(m.group(1)) for m in HEADING.finditer(text)]
+
+
+def source_parity(docs: Path) -> list[str]:
+    """Both languages have every page; tutorials share code cells and heading structure."""
+    problems = []
+    en, ko = pages(docs, "en"), pages(docs, "ko")
+    for name in sorted(en - ko):
+        problems.append(f"{name}: missing in ko (exists in en)")
+    for name in sorted(ko - en):
+        problems.append(f"{name}: missing in en (exists in ko)")
+    for name in sorted(en & ko):
+        paths = {lang: docs / lang / name for lang in LANGUAGES}
+        levels = {lang: _markdown_headings(p) for lang, p in paths.items()}
+        if levels["en"] != levels["ko"]:
+            problems.append(
+                f"{name}: heading structure differs: en has levels {levels['en']}, "
+                f"ko has {levels['ko']}"
+            )
+        if not all(is_tutorial(p) for p in paths.values()):
+            if any(is_tutorial(p) for p in paths.values()):
+                problems.append(f"{name}: a tutorial in one language only")
+            continue
+        cells = {
+            lang: [c.source for c in jupytext.read(p).cells if c.cell_type == "code"]
+            for lang, p in paths.items()
+        }
+        if len(cells["en"]) != len(cells["ko"]):
+            problems.append(
+                f"{name}: en has {len(cells['en'])} code cells, ko has {len(cells['ko'])}"
+            )
+        for n, (a, b) in enumerate(zip(cells["en"], cells["ko"], strict=False), start=1):
+            if a != b:
+                problems.append(f"{name}: code cell {n} differs between en and ko (ko: {b[:60]!r})")
+    return problems
+
+
+def built_page(site: Path, language: str, name: str) -> Path:
+    stem = Path(name).with_suffix("")
+    folder = site if language == "en" else site / language
+    return folder / ("index.html" if stem.name == "index" else f"{stem}/index.html")
+
+
+def _article(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one("article")
+
+
+def built_counts(path: Path) -> dict[str, object]:
+    article = _article(path)
+    return {
+        "figures": len(article.select("img.sinfit-figure")),
+        "outputs": len(article.select(".jp-OutputArea-output pre")),
+        "headings": [int(h.name[1]) for h in article.find_all(re.compile(r"^h[1-6]$"))],
+    }
+
+
+def built_parity(site: Path, docs: Path) -> list[str]:
+    """The built pages match across languages: figures, printed outputs, headings."""
+    problems = []
+    for name in sorted(pages(docs, "en") & pages(docs, "ko")):
+        counts = {lang: built_counts(built_page(site, lang, name)) for lang in LANGUAGES}
+        for key in ("figures", "outputs", "headings"):
+            if counts["en"][key] != counts["ko"][key]:
+                problems.append(
+                    f"{name}: built {key} differ: en {counts['en'][key]}, ko {counts['ko'][key]}"
+                )
+    return problems
+
+
+def did_it_run(site: Path, docs: Path) -> list[str]:
+    """Every built tutorial, each language, has its figures and non-empty printed output."""
+    problems = []
+    for language in LANGUAGES:
+        for name in sorted(pages(docs, language)):
+            source = docs / language / name
+            if not is_tutorial(source):
+                continue
+            text = source.read_text(encoding="utf-8")
+            expected_figures = len(ALT.findall(text))
+            article = _article(built_page(site, language, name))
+            figures = len(article.select("img.sinfit-figure"))
+            outputs = [pre.get_text() for pre in article.select(".jp-OutputArea-output pre")]
+            page = f"{language}/{name}"
+            if figures != expected_figures:
+                problems.append(f"{page}: {figures} figures built, expected {expected_figures}")
+            if "print(" in text and not any(o.strip() for o in outputs):
+                problems.append(f"{page}: no printed output")
+            if "loss" in text and "epoch" in text and not any("epoch" in o for o in outputs):
+                problems.append(f"{page}: the loss log is missing")
+    return problems

@@ -1,0 +1,56 @@
+"""Parity and did-it-run gates on the real site, and each shown failing on a broken copy."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.conftest import ROOT
+from tests.gates import built_parity, did_it_run, source_parity
+
+DOCS = ROOT / "docs"
+
+
+def test_sources_are_in_parity() -> None:
+    assert source_parity(DOCS) == []
+
+
+def test_built_pages_are_in_parity(built_site: Path) -> None:
+    assert built_parity(built_site, DOCS) == []
+
+
+def test_every_tutorial_ran(built_site: Path) -> None:
+    assert did_it_run(built_site, DOCS) == []
+
+
+def broken_docs(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    shutil.copytree(DOCS, docs)
+    return docs
+
+
+def test_parity_names_a_code_cell_changed_in_one_language(tmp_path: Path) -> None:
+    docs = broken_docs(tmp_path)
+    page = docs / "ko" / "hand-gradients.md"
+    page.write_text(page.read_text().replace("learning_rate = 1e-6", "learning_rate = 2e-6"))
+    (problem,) = source_parity(docs)
+    assert problem.startswith("hand-gradients.md: code cell 4 differs between en and ko")
+    assert "learning_rate = 2e-6" in problem
+
+
+def test_parity_names_a_missing_page_and_a_heading(tmp_path: Path) -> None:
+    docs = broken_docs(tmp_path)
+    (docs / "en" / "extra.md").write_text("# Extra\n")
+    page = docs / "en" / "index.md"
+    page.write_text(page.read_text().replace("## Lessons", "### Lessons"))
+    problems = source_parity(docs)
+    assert "extra.md: missing in ko (exists in en)" in problems
+    assert any(p.startswith("index.md: heading structure differs") for p in problems)
+
+
+def test_did_it_run_fails_on_a_page_built_without_outputs(unexecuted_site: Path) -> None:
+    problems = did_it_run(unexecuted_site, DOCS)
+    for language in ("en", "ko"):
+        assert f"{language}/hand-gradients.md: 0 figures built, expected 4" in problems
+        assert f"{language}/hand-gradients.md: no printed output" in problems
+        assert f"{language}/hand-gradients.md: the loss log is missing" in problems
