@@ -48,9 +48,14 @@ def run_build(project: Path, site: Path, *extra: str, env: dict[str, str] | None
     )
 
 
-def copy_project(dest: Path) -> Path:
-    """A copy of what the build reads, so a test can break it without touching the real one."""
+def copy_project(dest: Path, *, with_cache: bool = False) -> Path:
+    """A copy of what the build reads, so a test can break it without touching the real one.
+
+    ``with_cache`` also copies the execution cache, for tests about rendering, not execution.
+    """
     dest.mkdir(parents=True, exist_ok=True)
+    if with_cache and (ROOT / ".cache").is_dir():
+        shutil.copytree(ROOT / ".cache", dest / ".cache")
     for part in PROJECT_PARTS:
         src = ROOT / part
         if src.is_dir():
@@ -79,6 +84,17 @@ def site_prefix() -> str:
     _Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV, !!python/...
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
     return urlsplit(config["site_url"]).path.rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def inline_css_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same site with the notebook styles left inline in every page, as upstream does."""
+    root = tmp_path_factory.mktemp("inline-css")
+    project = copy_project(root / "project", with_cache=True)
+    site = root / "site"
+    proc = run_build(project, site, env={"SINFIT_INLINE_CSS": "1"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return site
 
 
 @pytest.fixture(scope="session")

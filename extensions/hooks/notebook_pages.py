@@ -19,6 +19,13 @@ Each fix names the upstream gap it fills:
   nearest description above it. We write each figure to its own file beside the page (a
   content-hashed name, cached by the browser) and fail the build, naming the page, for a figure
   without a description.
+* **One cached stylesheet instead of 590 KB of CSS in every page.** nbconvert's lab template
+  inlines the whole JupyterLab stylesheet into each notebook page (mkdocs-jupyter issue #134):
+  a tutorial page weighed about 690 KB against 11 KB for a plain page. The styles are the same
+  on every notebook page, so we move them into one content-hashed file under
+  ``assets/stylesheets/``, linked from where the inline styles stood (same cascade order), which
+  the browser downloads once and caches. ``SINFIT_INLINE_CSS=1`` keeps them inline, for the
+  screenshot test that shows nothing visible changed.
 * **A notebook to download.** mkdocs-jupyter's ``include_source`` copies the *source* (our
   jupytext Markdown) and Material shows no link for it. The execution hook writes the executed
   ``.ipynb`` beside each tutorial; here we put a link to it, in the page's language, at the top.
@@ -29,6 +36,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import os
 import re
 from pathlib import Path
 
@@ -39,6 +47,7 @@ import nbconvert.filters.strings
 from markdown import Markdown
 from markdown.extensions.toc import TocExtension
 from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
 from pymdownx.slugs import slugify
 
 SLUGIFY = slugify(case="lower")
@@ -155,6 +164,33 @@ def extract_figures(content: str, page_name: str, out_dir: Path | None) -> str:
     return _ALT_OR_FIGURE.sub(one, content)
 
 
+# --- one shared stylesheet -----------------------------------------------------------------
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL)
+
+
+def share_styles(content: str, page_url: str, site_dir: Path) -> str:
+    """Move the page's inline <style> blocks into one shared, content-hashed stylesheet."""
+    blocks = _STYLE.findall(content)
+    if not blocks or os.environ.get("SINFIT_INLINE_CSS") == "1":
+        return content
+    css = "\n".join(blocks)
+    name = f"assets/stylesheets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+    target = site_dir / name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(css, encoding="utf-8")
+    link = f'<link rel="stylesheet" href="{get_relative_url(name, page_url)}">'
+    first = [True]
+
+    def replace(m: re.Match[str]) -> str:
+        if first[0]:
+            first[0] = False
+            return link
+        return ""
+
+    return _STYLE.sub(replace, content)
+
+
 # --- the download link ---------------------------------------------------------------------
 DOWNLOAD_LABEL = {"en": "Download this page as a notebook", "ko": "이 페이지를 노트북으로 내려받기"}
 
@@ -163,6 +199,7 @@ def on_page_content(html_content: str, page, config, files) -> str:
     if getattr(page, "nb_url", None):  # mkdocs-jupyter marks the notebook pages it renders
         out_dir = Path(page.file.abs_dest_path).parent
         html_content = extract_figures(html_content, page.file.src_uri, out_dir)
+        html_content = share_styles(html_content, page.url, Path(config["site_dir"]))
     html_content = render_math(html_content)
     if getattr(page, "nb_url", None):
         stem = page.file.name

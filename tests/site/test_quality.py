@@ -1,0 +1,113 @@
+"""Weight, accessibility and dark mode of the built site, in a real browser where it counts."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import LANGUAGES, serve, tutorial_pages
+
+STEMS = [p.stem for p in tutorial_pages()]
+BUDGET = 150_000  # bytes: a tutorial's HTML plus the CSS it alone needs, images aside
+
+
+def page_path(language: str, stem: str) -> str:
+    return f"/{stem}/" if language == "en" else f"/{language}/{stem}/"
+
+
+def open_page(browser, url: str, scheme: str = "light"):
+    """A tab on ``url`` in the given colour scheme. Material remembers the last palette in
+    localStorage, which the shared browser profile keeps: clear it, then reload."""
+    page = browser.new_page()
+    page.emulate_media(color_scheme=scheme)
+    page.goto(url)
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    expected = "slate" if scheme == "dark" else "default"
+    assert page.evaluate("document.body.dataset.mdColorScheme") == expected
+    return page
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("stem", STEMS)
+def test_tutorial_weight_is_within_budget(built_site: Path, language: str, stem: str) -> None:
+    html_path = built_site / page_path(language, stem).strip("/") / "index.html"
+    html = html_path.read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    own_css = sum(len(s.get_text().encode()) for s in soup.find_all("style"))
+    assert len(html.encode()) <= BUDGET, f"{html_path}: {len(html.encode())} bytes"
+    assert own_css < 5_000, "the notebook styles live in the shared stylesheet"
+    shared = [
+        link["href"]
+        for link in soup.find_all("link", rel="stylesheet")
+        if "notebook-" in link["href"]
+    ]
+    assert len(shared) == 1
+    assert (html_path.parent / shared[0]).resolve().is_file()
+
+
+@pytest.mark.browser
+def test_shared_stylesheet_looks_the_same_as_inline_styles(
+    browser, site_url: str, inline_css_site: Path
+) -> None:
+    from PIL import Image, ImageChops
+
+    shots = []
+    with serve(inline_css_site) as inline_url:
+        for base in (site_url, inline_url):
+            page = open_page(browser, base + page_path("ko", STEMS[0]))
+            shots.append(Image.open(io.BytesIO(page.screenshot(full_page=True))).convert("RGB"))
+            page.close()
+    shared, inline = shots
+    assert shared.size == inline.size
+    assert ImageChops.difference(shared, inline).getbbox() is None, "pixels differ"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_serious_accessibility_violation(
+    browser, site_url: str, scheme: str, language: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    for path in ("/" if language == "en" else f"/{language}/", page_path(language, STEMS[0])):
+        page = open_page(browser, site_url + path, scheme)
+        violations = Axe().run(page).response["violations"]
+        page.close()
+        bad = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert bad == [], f"{path} ({scheme}): {bad}"
+
+
+# WCAG contrast ratio of an element's text against the first opaque background behind it.
+CONTRAST = """el => {
+  const rgb = s => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const channel = x => (x /= 255) <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+  const lum = c => 0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2]);
+  let bg = el, color = getComputedStyle(el).backgroundColor;
+  while (bg && (color === "rgba(0, 0, 0, 0)" || color === "transparent")) {
+    bg = bg.parentElement;
+    color = getComputedStyle(bg).backgroundColor;
+  }
+  const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(rgb(color))].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dark_mode_keeps_plots_and_outputs_readable(browser, site_url: str, language: str) -> None:
+    page = open_page(browser, site_url + page_path(language, STEMS[0]), "dark")
+    figure = page.locator("img.sinfit-figure").first
+    assert figure.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 255, 255)"
+    log = page.locator(".jp-OutputArea-output pre", has_text="epoch 1000").first
+    assert log.evaluate(CONTRAST) >= 4.5
+    page.close()
