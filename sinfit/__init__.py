@@ -7,28 +7,51 @@
 True
 """
 
+from sinfit.animation import AnimatedSVG, animate_fit, fit_snapshots, frame_epochs
+from sinfit.basis import (
+    curvatures,
+    design_matrix,
+    fit_in_basis,
+    legendre,
+    loss_hessian,
+    stability_bound,
+)
 from sinfit.data import SineData, sine_data
 from sinfit.errors import DivergenceError, SinfitError
 from sinfit.loss import cubic_gradients, sum_squared_error
 from sinfit.model import Cubic, random_cubic
+from sinfit.optim import compare_optimizers, plot_losses, train_with
 from sinfit.plotting import plot_comparison, plot_curve
 from sinfit.train import FitResult, closed_form, fit_autograd, fit_manual, print_log
 
 __all__ = [
+    "AnimatedSVG",
     "Cubic",
     "DivergenceError",
     "FitResult",
     "SineData",
     "SinfitError",
+    "animate_fit",
     "closed_form",
+    "compare_optimizers",
     "cubic_gradients",
+    "curvatures",
+    "design_matrix",
     "fit_autograd",
+    "fit_in_basis",
     "fit_manual",
+    "fit_snapshots",
+    "frame_epochs",
+    "legendre",
+    "loss_hessian",
     "plot_comparison",
     "plot_curve",
+    "plot_losses",
     "print_log",
     "random_cubic",
     "sine_data",
+    "stability_bound",
     "sum_squared_error",
+    "train_with",
 ]
 __version__ = "0.1.0"

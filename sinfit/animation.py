@@ -1,0 +1,142 @@
+"""Watch the fit learn: a self-contained animated SVG, no JavaScript, no external file.
+
+Why an animated SVG (SMIL ``<animate>`` on the curve's path): the curve is one ``<path>``
+whose ``d`` attribute changes between frames, so each frame costs only its coordinates (about
+1.5 KB), the browser interpolates smoothly between frames, and it plays inside a plain
+``<img>`` with nothing to load. matplotlib's JavaScript player (``to_jshtml``) instead embeds
+one PNG per frame plus its player script: ``benchmarks/animation_size.py`` measures both.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+import matplotlib
+import numpy as np
+import torch
+
+from sinfit._checks import check_count, check_xy
+from sinfit.errors import SinfitError
+from sinfit.model import Cubic
+from sinfit.plotting import CURVE_SIZE, DisplayFigure
+from sinfit.train import DEFAULT_LR, fit_manual
+
+
+def frame_epochs(epochs: int, frames: int) -> list[int]:
+    """About ``frames`` epochs from 0 to ``epochs``, closer together early, where change is fast."""
+    check_count("epochs", epochs, 1)
+    check_count("frames", frames, 2)
+    marks = np.geomspace(1, epochs + 1, frames) - 1
+    return sorted({0, epochs, *(round(float(m)) for m in marks)})
+
+
+def fit_snapshots(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    start: Cubic,
+    *,
+    lr: float = DEFAULT_LR,
+    epochs: int = 1000,
+    frames: int = 30,
+) -> list[tuple[int, Cubic]]:
+    """(epoch, coefficients) at the epochs of :func:`frame_epochs`, by the lesson's training.
+
+    Training in pieces is the same computation as one run: the state is just the coefficients,
+    and their round trip through a Cubic is exact.
+    """
+    snapshots = [(0, start)]
+    current, done = start, 0
+    for mark in frame_epochs(epochs, frames)[1:]:
+        current = fit_manual(x, y, current, lr=lr, epochs=mark - done).cubic
+        done = mark
+        snapshots.append((mark, current))
+    return snapshots
+
+
+@dataclass(frozen=True)
+class AnimatedSVG:
+    """An SVG document; Jupyter displays it, ``save`` writes it."""
+
+    svg: str
+
+    def _repr_svg_(self) -> str:
+        return self.svg
+
+    def save(self, path: str) -> None:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(self.svg)
+
+
+def _path_d(points: np.ndarray) -> str:
+    return "M " + " L ".join(f"{px:.1f} {py:.1f}" for px, py in points)
+
+
+def animate_fit(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    snapshots: list[tuple[int, Cubic]],
+    *,
+    seconds: float = 8.0,
+    points: int = 90,
+) -> AnimatedSVG:
+    """The fitted curve moving through ``snapshots`` over sin(x), looping every ``seconds``."""
+    check_xy(x, y)
+    if len(snapshots) < 2:
+        raise SinfitError(f"an animation needs at least 2 snapshots, got {len(snapshots)}")
+    xs = np.linspace(float(x.min()), float(x.max()), points)
+    xt = torch.from_numpy(xs)
+    fig = DisplayFigure(figsize=CURVE_SIZE, dpi=72, layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot(
+        x.detach().cpu().numpy(),
+        y.detach().cpu().numpy(),
+        color="tab:green",
+        linewidth=2,
+        label="sin(x)",
+    )
+    first = snapshots[0][1](xt).numpy()
+    ax.plot(xs, first, color="tab:orange", linewidth=2.5, label="cubic", gid="sinfit-fit")
+    ax.set_ylim(-1.8, 1.8)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="lower right")
+    ax.set_title("gradient descent, epoch by epoch")
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": "sinfit"}):
+        fig.savefig(buf, format="svg", dpi=72, metadata={"Date": None})
+    svg = buf.getvalue()
+
+    height = fig.get_size_inches()[1] * 72  # SVG units are points; y grows downwards
+    frames = []
+    for _, cubic in snapshots:
+        display = ax.transData.transform(np.column_stack([xs, cubic(xt).numpy()]))
+        display[:, 1] = height - display[:, 1]
+        frames.append(_path_d(display))
+    frames.append(frames[-1])  # hold the last frame before the loop starts again
+
+    path = re.compile(r'(<g id="sinfit-fit">\s*<path d=")[^"]*("[^>]*?)\s*/>', re.DOTALL)
+    animate = (
+        f'<animate attributeName="d" dur="{seconds}s" repeatCount="indefinite" '
+        f'values="{";".join(frames)}"/>'
+    )
+    svg, found = path.subn(lambda m: f"{m.group(1)}{frames[0]}{m.group(2)}>{animate}</path>", svg)
+    if found != 1:
+        raise SinfitError("could not find the curve in matplotlib's SVG output")
+
+    # One label per frame ("epoch 250"), each visible during its own slice of the loop.
+    left, top = ax.transAxes.transform((0.03, 0.93))
+    n = len(frames)
+    labels = []
+    for k, (epoch, _) in enumerate(snapshots):
+        values = ";".join("1" if i == k or (k == n - 2 and i == n - 1) else "0" for i in range(n))
+        labels.append(
+            f'<text x="{left:.1f}" y="{height - top:.1f}" font-family="sans-serif" '
+            f'font-size="12" opacity="0">epoch {epoch}<animate attributeName="opacity" '
+            f'calcMode="discrete" dur="{seconds}s" repeatCount="indefinite" values="{values}"/>'
+            "</text>"
+        )
+    svg = svg.replace("</svg>", "\n".join(labels) + "\n</svg>")
+    return AnimatedSVG(svg)

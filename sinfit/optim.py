@@ -1,0 +1,81 @@
+"""Train the cubic with PyTorch's optimisers, to compare them on one plot."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+
+import torch
+from matplotlib.figure import Figure
+
+from sinfit._checks import check_count, check_xy
+from sinfit.errors import DivergenceError, SinfitError
+from sinfit.loss import sum_squared_error
+from sinfit.model import Cubic
+from sinfit.plotting import DisplayFigure
+
+#: Builds an optimiser for the four weights, e.g. ``lambda p: torch.optim.Adam(p, lr=0.01)``.
+OptimizerFactory = Callable[[list[torch.Tensor]], torch.optim.Optimizer]
+
+
+def train_with(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    start: Cubic,
+    make_optimizer: OptimizerFactory,
+    *,
+    epochs: int,
+) -> list[float]:
+    """The loss before each of ``epochs`` optimiser steps (LBFGS included: it needs a closure)."""
+    check_xy(x, y)
+    check_count("epochs", epochs, 1)
+    weights = [t.requires_grad_() for t in start.to_tensors(dtype=x.dtype)]
+    optimizer = make_optimizer(weights)
+    a, b, c, d = weights
+
+    def closure() -> torch.Tensor:
+        optimizer.zero_grad()
+        loss = sum_squared_error(a + b * x + c * x**2 + d * x**3, y)
+        loss.backward()
+        return loss
+
+    losses: list[float] = []
+    for epoch in range(1, epochs + 1):
+        loss = optimizer.step(closure)
+        value = float(loss.detach())
+        if not math.isfinite(value):
+            raise DivergenceError(epoch, value, optimizer.defaults.get("lr", math.nan))
+        losses.append(value)
+    return losses
+
+
+def compare_optimizers(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    start: Cubic,
+    optimizers: Mapping[str, OptimizerFactory],
+    *,
+    epochs: int,
+) -> dict[str, list[float]]:
+    """The loss curve of each optimiser, all from the same start."""
+    if not optimizers:
+        raise SinfitError("optimizers must name at least one optimiser")
+    return {name: train_with(x, y, start, make, epochs=epochs) for name, make in optimizers.items()}
+
+
+def plot_losses(curves: Mapping[str, list[float]], *, floor: float | None = None) -> Figure:
+    """Loss against epoch on a log scale, one line per curve, the optimum as a dashed floor."""
+    if not curves:
+        raise SinfitError("curves must name at least one loss curve")
+    fig = DisplayFigure(figsize=(6.4, 4.0), layout="constrained")
+    ax = fig.add_subplot()
+    for name, losses in curves.items():
+        ax.plot(range(1, len(losses) + 1), losses, label=name, linewidth=1.8)
+    if floor is not None:
+        ax.axhline(floor, color="black", linestyle="--", linewidth=1, label="best cubic")
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss (sum of squared errors)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    return fig
