@@ -74,16 +74,20 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-def site_prefix() -> str:
-    """The path the site is published under (site_url's path, e.g. "/sinfit"), no trailing /."""
+def mkdocs_config() -> dict:
+    """mkdocs.yml as data (its !ENV and !!python tags read as None)."""
     import yaml
 
     class _Loader(yaml.SafeLoader):
         pass
 
-    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV, !!python/...
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
-    return urlsplit(config["site_url"]).path.rstrip("/")
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+
+
+def site_prefix() -> str:
+    """The path the site is published under (site_url's path, e.g. "/sinfit"), no trailing /."""
+    return urlsplit(mkdocs_config()["site_url"]).path.rstrip("/")
 
 
 @pytest.fixture(scope="session")

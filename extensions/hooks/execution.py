@@ -94,12 +94,18 @@ def is_tutorial(path: str | os.PathLike[str]) -> bool:
 
 
 class SharedKernel:
-    """One Jupyter kernel for all the pages a build executes, started on first use."""
+    """One Jupyter kernel, and one client talking to it, for all the pages a build executes.
+
+    Started on first use. Each page runs as one notebook whose first cell is RESET_CODE, so
+    a page costs no kernel start, no ``import torch`` after the first, and no client start-up.
+    """
 
     def __init__(self) -> None:
         self.km = None
+        self.kc = None
 
     def run(self, nb: nbformat.NotebookNode, cwd: Path) -> None:
+        """Execute ``nb`` in place (outputs filled in); raises CellExecutionError on failure."""
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError
 
@@ -108,23 +114,30 @@ class SharedKernel:
 
             self.km = KernelManager(kernel_name="python3")
             self.km.start_kernel(cwd=str(cwd))
-        reset = nbformat.v4.new_notebook(
-            cells=[nbformat.v4.new_code_cell(RESET_CODE.format(cwd=str(cwd)))]
+            self.kc = self.km.client()
+            self.kc.start_channels()
+            self.kc.wait_for_ready(timeout=60)
+        nb.cells.insert(0, nbformat.v4.new_code_cell(RESET_CODE.format(cwd=str(cwd))))
+        client = NotebookClient(
+            nb,
+            km=self.km,
+            timeout=CELL_TIMEOUT_S,
+            allow_errors=False,
+            resources={"metadata": {"path": str(cwd)}},
         )
+        client.kc = self.kc  # reuse the running client: no start-up wait per page
         try:
-            NotebookClient(reset, km=self.km, timeout=60, allow_errors=False).execute()
-            NotebookClient(
-                nb,
-                km=self.km,
-                timeout=CELL_TIMEOUT_S,
-                allow_errors=False,
-                resources={"metadata": {"path": str(cwd)}},
-            ).execute()
+            client.execute()
         except CellExecutionError:
             self.stop()  # the kernel's state is unknown after a failure
             raise
+        finally:
+            nb.cells.pop(0)
 
     def stop(self) -> None:
+        if self.kc is not None:
+            self.kc.stop_channels()
+            self.kc = None
         if self.km is not None:
             self.km.shutdown_kernel(now=True)
             self.km = None

@@ -26,6 +26,11 @@ Each fix names the upstream gap it fills:
   ``assets/stylesheets/``, linked from where the inline styles stood (same cascade order), which
   the browser downloads once and caches. ``SINFIT_INLINE_CSS=1`` keeps them inline, for the
   screenshot test that shows nothing visible changed.
+* **Links between pages.** MkDocs rewrites ``[text](other.md#anchor)`` into the other page's
+  URL only in the Markdown it renders itself; mkdocs-jupyter renders notebook Markdown with
+  nbconvert, so such links stay ``other.md`` and 404 (mkdocs-jupyter issue #92). We resolve
+  each one against the site's files, as MkDocs would, and fail the build on a link to a page
+  that does not exist.
 * **A notebook to download.** mkdocs-jupyter's ``include_source`` copies the *source* (our
   jupytext Markdown) and Material shows no link for it. The execution hook writes the executed
   ``.ipynb`` beside each tutorial; here we put a link to it, in the page's language, at the top.
@@ -37,6 +42,7 @@ import base64
 import hashlib
 import html
 import os
+import posixpath
 import re
 from pathlib import Path
 
@@ -164,6 +170,23 @@ def extract_figures(content: str, page_name: str, out_dir: Path | None) -> str:
     return _ALT_OR_FIGURE.sub(one, content)
 
 
+# --- links between pages ------------------------------------------------------------------
+_MD_LINK = re.compile(r'href="(?![a-z]+:|/|#)([^"#]+\.md)(#[^"]*)?"')
+
+
+def resolve_links(content: str, page, files) -> str:
+    """``href="other.md#x"`` to the other page's URL, relative to this page."""
+    base = posixpath.dirname(page.file.src_uri)
+
+    def one(m: re.Match[str]) -> str:
+        target = files.get_file_from_path(posixpath.normpath(posixpath.join(base, m.group(1))))
+        if target is None:
+            raise PluginError(f"{page.file.src_uri}: link to a missing page: {m.group(1)}")
+        return f'href="{get_relative_url(target.url, page.url)}{m.group(2) or ""}"'
+
+    return _MD_LINK.sub(one, content)
+
+
 # --- one shared stylesheet -----------------------------------------------------------------
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL)
 
@@ -199,6 +222,7 @@ def on_page_content(html_content: str, page, config, files) -> str:
     if getattr(page, "nb_url", None):  # mkdocs-jupyter marks the notebook pages it renders
         out_dir = Path(page.file.abs_dest_path).parent
         html_content = extract_figures(html_content, page.file.src_uri, out_dir)
+        html_content = resolve_links(html_content, page, files)
         html_content = share_styles(html_content, page.url, Path(config["site_dir"]))
     html_content = render_math(html_content)
     if getattr(page, "nb_url", None):

@@ -8,7 +8,7 @@ from tests.conftest import copy_project, run_build
 
 
 def test_a_failing_cell_fails_the_build_and_names_the_page(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
+    project = copy_project(tmp_path / "project", with_cache=True)
     page = project / "docs" / "ko" / "hand-gradients.md"
     text = page.read_text(encoding="utf-8")
     broken = text.replace(
@@ -29,7 +29,7 @@ def test_a_failing_cell_fails_the_build_and_names_the_page(tmp_path: Path) -> No
 
 
 def test_a_figure_without_a_description_fails_the_build(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
+    project = copy_project(tmp_path / "project", with_cache=True)
     page = project / "docs" / "en" / "hand-gradients.md"
     text = page.read_text(encoding="utf-8")
     start = text.index("<!--alt: The sine curve")
@@ -38,3 +38,13 @@ def test_a_figure_without_a_description_fails_the_build(tmp_path: Path) -> None:
     proc = run_build(project, tmp_path / "site")
     assert proc.returncode != 0
     assert "en/hand-gradients.md: figure 3 has no description" in proc.stdout + proc.stderr
+
+
+def test_a_link_to_a_missing_page_fails_the_build(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", with_cache=True)
+    page = project / "docs" / "ko" / "autograd.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("(hand-gradients.md)", "(no-such-page.md)", 1), encoding="utf-8")
+    proc = run_build(project, tmp_path / "site")
+    assert proc.returncode != 0
+    assert "ko/autograd.md: link to a missing page: no-such-page.md" in proc.stdout + proc.stderr

@@ -11,7 +11,8 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import LANGUAGES, tutorial_pages
+from tests.conftest import LANGUAGES, ROOT, mkdocs_config, tutorial_pages
+from tests.gates import built_page
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
@@ -33,8 +34,9 @@ def tutorials() -> list[str]:
 def test_tutorial_is_built_with_its_outputs(built_site: Path, language: str, stem: str) -> None:
     html = soup(page_dir(built_site, language, stem) / "index.html")
     assert html.html["lang"] == language
+    source = (ROOT / "docs" / language / f"{stem}.md").read_text(encoding="utf-8")
     images = html.select(".jupyter-wrapper img.sinfit-figure")
-    assert len(images) >= 4, "random, fitted, true and comparison plots"
+    assert len(images) == source.count("<!--alt:") >= 1, "every figure the page describes"
     folder = page_dir(built_site, language, stem)
     for img in images:
         assert re.fullmatch(r"fig-[0-9a-f]{12}\.svg", img["src"])
@@ -43,7 +45,8 @@ def test_tutorial_is_built_with_its_outputs(built_site: Path, language: str, ste
         assert len(alt) > 20 and "No description" not in alt
         assert bool(HANGUL.search(alt)) == (language == "ko"), "alt text in the page's language"
     outputs = "\n".join(pre.get_text() for pre in html.select(".jp-OutputArea-output pre"))
-    assert re.search(r"epoch 1000  loss \d+\.\d\d", outputs), "the loss log is on the page"
+    if "loss {loss.item():.2f}" in source:
+        assert re.search(r"epoch 1000  loss \d+\.\d\d", outputs), "the loss log is on the page"
     assert "Traceback" not in html.get_text() and not html.select(".jp-OutputArea-output.error")
 
 
@@ -67,7 +70,7 @@ def test_toc_links_resolve_to_headings(built_site: Path, language: str) -> None:
         html = soup(page_dir(built_site, language, stem) / "index.html")
         ids = {tag["id"] for tag in html.find_all(id=True)}
         links = [a["href"] for a in html.select(".md-sidebar--secondary a.md-nav__link")]
-        assert len(links) >= 5
+        assert len(links) >= 3
         for href in links:
             assert href.startswith("#") and unquote(href[1:]) in ids, href
         if language == "ko":
@@ -80,7 +83,8 @@ def test_toc_links_resolve_to_headings(built_site: Path, language: str) -> None:
 def test_math_is_mathml_and_nothing_loads_from_elsewhere(built_site: Path, language: str) -> None:
     for stem in tutorials():
         html = soup(page_dir(built_site, language, stem) / "index.html")
-        assert len(html.find_all("math")) >= 5
+        source = (ROOT / "docs" / language / f"{stem}.md").read_text(encoding="utf-8")
+        assert len(html.find_all("math")) >= source.count("$$") // 2 + (1 if "$" in source else 0)
         text = html.select_one("article").get_text()
         assert "$" not in text.replace("$ ", ""), "no raw TeX left behind"
     for path in built_site.rglob("*.html"):
@@ -116,7 +120,7 @@ def test_each_tutorial_offers_its_notebook(built_site: Path, language: str, stem
         for o in c.outputs
         if "image/svg+xml" in o.get("data", {})
     ]
-    assert len(figures) >= 4
+    assert len(figures) >= 1
 
 
 def test_language_switcher_points_at_the_same_page(built_site: Path) -> None:
@@ -133,3 +137,25 @@ def test_search_index_has_both_languages(built_site: Path) -> None:
     index = json.loads((built_site / "search" / "search_index.json").read_text())
     text = " ".join(doc["text"] for doc in index["docs"])
     assert "gradient" in text and "기울기" in text
+
+
+def test_course_pages_link_to_the_previous_and_next_in_both_languages(built_site: Path) -> None:
+    order = [next(iter(item.values())) for item in mkdocs_config()["nav"]]
+    assert order[0] == "index.md" and len(order) >= 6
+    for language in LANGUAGES:
+        for i, name in enumerate(order[1:], start=1):
+            page = built_page(built_site, language, name)
+            footer = soup(page)
+            for cls, neighbour in (("prev", i - 1), ("next", i + 1)):
+                link = footer.select_one(f"a.md-footer__link--{cls}")
+                if neighbour >= len(order):
+                    assert link is None
+                    continue
+                assert link is not None, f"{language}/{name}: no {cls} link"
+                target = (page.parent / link["href"]).resolve() / "index.html"
+                assert target == built_page(built_site, language, order[neighbour]).resolve()
+            if language == "ko":
+                nav = [
+                    a.get_text(strip=True) for a in footer.select(".md-nav--primary .md-nav__link")
+                ]
+                assert all(HANGUL.search(t) or t == "Autograd" for t in nav if t), nav

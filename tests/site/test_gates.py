@@ -42,7 +42,7 @@ def test_parity_names_a_missing_page_and_a_heading(tmp_path: Path) -> None:
     docs = broken_docs(tmp_path)
     (docs / "en" / "extra.md").write_text("# Extra\n")
     page = docs / "en" / "index.md"
-    page.write_text(page.read_text().replace("## Lessons", "### Lessons"))
+    page.write_text(page.read_text().replace("## The course", "### The course"))
     problems = source_parity(docs)
     assert "extra.md: missing in ko (exists in en)" in problems
     assert any(p.startswith("index.md: heading structure differs") for p in problems)
