@@ -33,7 +33,8 @@ Each fix names the upstream gap it fills:
   that does not exist.
 * **A notebook to download.** mkdocs-jupyter's ``include_source`` copies the *source* (our
   jupytext Markdown) and Material shows no link for it. The execution hook writes the executed
-  ``.ipynb`` beside each tutorial; here we put a link to it, in the page's language, at the top.
+  ``.ipynb`` beside each tutorial; here we put a link to it, in the page's language, under
+  the title.
 """
 
 from __future__ import annotations
@@ -232,5 +233,7 @@ def on_page_content(html_content: str, page, config, files) -> str:
             f'<p class="sinfit-download"><a href="{stem}.ipynb" download>'
             f"{html.escape(label)} ({stem}.ipynb)</a></p>\n"
         )
-        html_content = link + html_content
+        # right under the title, where a reader looks first
+        head, h1, rest = html_content.partition("</h1>")
+        html_content = head + h1 + link + rest if h1 else link + html_content
     return html_content
