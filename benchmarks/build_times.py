@@ -30,7 +30,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PARTS = ("mkdocs.yml", "docs", "extensions", "sinfit")
+sys.path.insert(0, str(ROOT))
+from tests.conftest import copy_project  # noqa: E402 - the same copy the site tests build
+
 REPORT_ROW = re.compile(r"^\s+(\S+\.md)\s+(\w+)\s+(executed|cached)\s+([\d.]+)$", re.MULTILINE)
 
 RUN_PAGES = """
@@ -47,15 +49,6 @@ for path in sys.argv[1:]:
     for cell in code:
         exec(compile(cell, path, "exec"), namespace)
 """
-
-
-def copy_project(dest: Path) -> None:
-    for part in PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, dest / part)
 
 
 def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
