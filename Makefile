@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
-serve: $(STAMP)  ## serve both languages at http://127.0.0.1:8000 with live reload
+serve: $(STAMP)  ## serve both languages at http://127.0.0.1:8000/sinfit/ with live reload
 	$(BIN)/mkdocs serve
 
 docs: $(STAMP)  ## build the static site into site/

@@ -161,7 +161,7 @@ class Executor:
             if CACHE_ROOT.is_dir():  # entries of other fingerprints can never match again
                 for old in CACHE_ROOT.iterdir():
                     if old != folder:
-                        shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
+                        _remove(old)
             self._cache = self._open(folder)
         return self._cache
 
@@ -174,8 +174,7 @@ class Executor:
         except Exception as err:  # any damage means: start again
             # info, not warning: --strict would turn a recovered cache into a failed build
             log.info("execution cache at %s is unreadable (%s); rebuilding it", folder, err)
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.unlink(missing_ok=True) if folder.is_file() else None
+            _remove(folder)
             return get_cache(folder)
 
     def _lookup(self, nb: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
@@ -240,6 +239,14 @@ class Executor:
             f"  {r.page:<{width}}  {r.language:<4}  {r.status:<8}  {r.seconds:7.2f}" for r in rows
         ]
         log.info("\n".join(lines))
+
+
+def _remove(path: Path) -> None:
+    """Delete a file or a folder, whichever ``path`` is, if it exists."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _failed_cell(nb: nbformat.NotebookNode) -> int:
