@@ -14,7 +14,8 @@ from typing import Literal
 
 import torch
 
-from sinfit.errors import SinfitError
+from sinfit._checks import check_count, check_learning_rate
+from sinfit.errors import DivergenceError, SinfitError
 
 Basis = Literal["monomial", "legendre"]
 
@@ -60,9 +61,6 @@ def fit_in_basis(
 
     The same update as the lesson, written for any basis: grad = 2 X^T (X w - y).
     """
-    from sinfit._checks import check_count, check_learning_rate
-    from sinfit.errors import DivergenceError
-
     lr = check_learning_rate(lr)
     epochs = check_count("epochs", epochs, 0)
     if design.dim() != 2 or y.dim() != 1 or design.shape[0] != y.shape[0]:

@@ -29,11 +29,14 @@ PROJECT_PARTS = ("mkdocs.yml", "docs", "extensions", "sinfit")
 
 def tutorial_pages(language: str = "en") -> list[Path]:
     """The jupytext pages of one language (the ones that are executed)."""
-    return sorted(
-        p
-        for p in (ROOT / "docs" / language).rglob("*.md")
-        if p.read_text().startswith("---\njupyter:")
-    )
+    from tests.gates import is_tutorial
+
+    return sorted(p for p in (ROOT / "docs" / language).rglob("*.md") if is_tutorial(p))
+
+
+def page_path(language: str, stem: str) -> str:
+    """A tutorial's URL path below the site root."""
+    return f"/{stem}/" if language == "en" else f"/{language}/{stem}/"
 
 
 def run_build(project: Path, site: Path, *extra: str, env: dict[str, str] | None = None):

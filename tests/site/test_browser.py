@@ -6,14 +6,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import tutorial_pages
+from tests.conftest import page_path, tutorial_pages
 
 pytestmark = pytest.mark.browser
 STEMS = [p.stem for p in tutorial_pages()]
-
-
-def page_path(language: str, stem: str) -> str:
-    return f"/{stem}/" if language == "en" else f"/{language}/{stem}/"
 
 
 @pytest.fixture
@@ -76,9 +72,14 @@ def test_search_finds_the_tutorial(tab, site_url: str, language: str, query: str
     tab.locator(".md-search__input").click()
     tab.keyboard.type(query)
     tab.keyboard.press("End")  # Hangul arrives as text input; Material searches on key events
-    results = tab.locator(".md-search-result__item")
-    results.first.wait_for(timeout=10_000)
-    links = [
-        results.nth(i).locator("a").first.get_attribute("href") for i in range(results.count())
-    ]
+    # Results arrive from a web worker and are re-rendered as they come: read them all at once,
+    # and poll until the list holds the lesson or ten seconds have passed.
+    links: list[str] = []
+    for _ in range(50):
+        links = tab.eval_on_selector_all(
+            ".md-search-result__item a", "els => els.map(e => e.getAttribute('href') || '')"
+        )
+        if any("/hand-gradients/" in href for href in links):
+            break
+        tab.wait_for_timeout(200)
     assert any("/hand-gradients/" in (href or "") for href in links), links

@@ -8,14 +8,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import LANGUAGES, serve, tutorial_pages
+from tests.conftest import LANGUAGES, page_path, serve, tutorial_pages
 
 STEMS = [p.stem for p in tutorial_pages()]
 BUDGET = 150_000  # bytes: a tutorial's HTML plus the CSS it alone needs, images aside
-
-
-def page_path(language: str, stem: str) -> str:
-    return f"/{stem}/" if language == "en" else f"/{language}/{stem}/"
 
 
 def open_page(browser, url: str, scheme: str = "light"):
