@@ -4,7 +4,7 @@ Each helper makes a :class:`matplotlib.figure.Figure` directly instead of going
 through ``pyplot``: no global "current figure", nothing left open between calls,
 and it works the same under any backend, headless included. In Jupyter the
 returned Figure displays itself when it is the last expression of a cell (and
-only then: nothing is shown twice), because it carries its own ``_repr_png_``.
+only then: nothing is shown twice), because it carries its own ``_repr_svg_``.
 """
 
 from __future__ import annotations

@@ -153,6 +153,13 @@ class Executor:
         self.enabled = os.environ.get("SINFIT_EXECUTE", "1") != "0"
         self._cache = None
 
+    def reset(self) -> None:
+        """Start a build afresh. The cache is reopened too: its folder is named by the
+        fingerprint, which a ``sinfit`` edit between two ``mkdocs serve`` rebuilds changes."""
+        self.rows.clear()
+        self.executed.clear()
+        self._cache = None
+
     @property
     def cache(self):
         """The store for this fingerprint; a corrupted store is thrown away and rebuilt."""
@@ -305,8 +312,7 @@ def _language(config) -> str:
 
 
 def on_pre_build(config) -> None:
-    EXECUTOR.rows.clear()
-    EXECUTOR.executed.clear()
+    EXECUTOR.reset()
     _current.clear()
 
 

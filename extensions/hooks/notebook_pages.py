@@ -139,22 +139,22 @@ _SVG_SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"')
 
 def extract_figures(content: str, page_name: str, out_dir: Path | None) -> str:
     """Each inline figure to a file in ``out_dir`` and an <img> with its description."""
-    pending: list[str | None] = [None]
+    pending: str | None = None
     count = 0
 
     def one(m: re.Match[str]) -> str:
-        nonlocal count
+        nonlocal count, pending
         if m.group("alt") is not None:
-            pending[0] = html.unescape(m.group("alt"))
+            pending = html.unescape(m.group("alt"))
             return ""
         count += 1
-        alt = pending[0]
+        alt = pending
         if not alt:
             raise PluginError(
                 f"{page_name}: figure {count} has no description; write <!--alt: ...--> "
                 "in the Markdown above its code cell"
             )
-        pending[0] = None
+        pending = None
         data = base64.b64decode(m.group("data"))
         suffix = "svg" if m.group("kind") == "svg+xml" else "png"
         name = f"fig-{hashlib.sha256(data).hexdigest()[:12]}.{suffix}"
@@ -219,21 +219,25 @@ def share_styles(content: str, page_url: str, site_dir: Path) -> str:
 DOWNLOAD_LABEL = {"en": "Download this page as a notebook", "ko": "이 페이지를 노트북으로 내려받기"}
 
 
+def download_link(content: str, stem: str, language: str) -> str:
+    """The notebook's download link, in the page's language, right under the title."""
+    label = DOWNLOAD_LABEL.get(language, DOWNLOAD_LABEL["en"])
+    link = (
+        f'<p class="sinfit-download"><a href="{stem}.ipynb" download>'
+        f"{html.escape(label)} ({stem}.ipynb)</a></p>\n"
+    )
+    head, h1, rest = content.partition("</h1>")
+    return head + h1 + link + rest if h1 else link + content
+
+
 def on_page_content(html_content: str, page, config, files) -> str:
-    if getattr(page, "nb_url", None):  # mkdocs-jupyter marks the notebook pages it renders
-        out_dir = Path(page.file.abs_dest_path).parent
-        html_content = extract_figures(html_content, page.file.src_uri, out_dir)
-        html_content = resolve_links(html_content, page, files)
-        html_content = share_styles(html_content, page.url, Path(config["site_dir"]))
+    if not getattr(page, "nb_url", None):  # mkdocs-jupyter marks the notebook pages it renders
+        return render_math(html_content)
+    # Figures first: the math scan then no longer reads through their base64 data.
+    html_content = extract_figures(
+        html_content, page.file.src_uri, Path(page.file.abs_dest_path).parent
+    )
+    html_content = resolve_links(html_content, page, files)
+    html_content = share_styles(html_content, page.url, Path(config["site_dir"]))
     html_content = render_math(html_content)
-    if getattr(page, "nb_url", None):
-        stem = page.file.name
-        label = DOWNLOAD_LABEL.get(str(config["theme"]["language"]), DOWNLOAD_LABEL["en"])
-        link = (
-            f'<p class="sinfit-download"><a href="{stem}.ipynb" download>'
-            f"{html.escape(label)} ({stem}.ipynb)</a></p>\n"
-        )
-        # right under the title, where a reader looks first
-        head, h1, rest = html_content.partition("</h1>")
-        html_content = head + h1 + link + rest if h1 else link + html_content
-    return html_content
+    return download_link(html_content, page.file.name, str(config["theme"]["language"]))
