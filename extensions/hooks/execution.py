@@ -199,6 +199,7 @@ class Executor:
         """The page as a notebook, with outputs (unless execution is off)."""
         nb = jupytext.read(path)
         if not self.enabled:
+            self.executed[path] = nb  # still offered for download, without outputs
             return nb
         start = time.perf_counter()
         merged = self._lookup(nb)
