@@ -120,3 +120,35 @@ def did_it_run(site: Path, docs: Path) -> list[str]:
             if "loss" in text and "epoch" in text and not any("epoch" in o for o in outputs):
                 problems.append(f"{page}: the loss log is missing")
     return problems
+
+
+def broken_anchors(site: Path) -> list[str]:
+    """Every internal link with a #fragment whose target page has no element with that id.
+
+    LinkChecker's AnchorCheck does this too, but in one CI run out of several it reported
+    nothing for a broken anchor; this check reads the built files and always gives the same
+    answer.
+    """
+    from urllib.parse import unquote, urlsplit
+
+    problems = []
+    ids: dict[Path, set[str]] = {}
+    for page in sorted(site.rglob("*.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for a in soup.find_all("a", href=True):
+            parts = urlsplit(a["href"])
+            if parts.scheme or parts.netloc or not parts.fragment:
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                continue  # a missing page: LinkChecker reports those
+            if target not in ids:
+                html = BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser")
+                ids[target] = {tag["id"] for tag in html.find_all(id=True)}
+            fragment = unquote(parts.fragment)
+            if fragment not in ids[target]:
+                where = page.relative_to(site).as_posix()
+                problems.append(f"{where}: #{fragment} not found in {target.relative_to(site)}")
+    return problems
