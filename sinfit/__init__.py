@@ -22,13 +22,16 @@ from sinfit.loss import cubic_gradients, sum_squared_error
 from sinfit.model import Cubic, random_cubic
 from sinfit.optim import compare_optimizers, plot_losses, train_with
 from sinfit.plotting import plot_comparison, plot_curve
+from sinfit.shape import CurveShape, Point, describe_curve
 from sinfit.train import FitResult, closed_form, fit_autograd, fit_manual, print_log
 
 __all__ = [
     "AnimatedSVG",
     "Cubic",
+    "CurveShape",
     "DivergenceError",
     "FitResult",
+    "Point",
     "SineData",
     "SinfitError",
     "animate_fit",
@@ -36,6 +39,7 @@ __all__ = [
     "compare_optimizers",
     "cubic_gradients",
     "curvatures",
+    "describe_curve",
     "design_matrix",
     "fit_autograd",
     "fit_in_basis",
