@@ -29,7 +29,7 @@ PROJECT_PARTS = ("mkdocs.yml", "docs", "extensions", "sinfit")
 
 def tutorial_pages(language: str = "en") -> list[Path]:
     """The jupytext pages of one language (the ones that are executed)."""
-    from tests.gates import is_tutorial
+    from extensions.sitebuild.execution import is_tutorial
 
     return sorted(p for p in (ROOT / "docs" / language).rglob("*.md") if is_tutorial(p))
 

@@ -13,13 +13,12 @@ from pathlib import Path
 import jupytext
 from bs4 import BeautifulSoup
 
+from extensions.sitebuild.code import without_comments
+from extensions.sitebuild.execution import is_tutorial
+
 LANGUAGES = ("en", "ko")
 ALT = re.compile(r"<!--\s*alt:")
 HEADING = re.compile(r"^(#{1,6})\s+\S", re.MULTILINE)
-
-
-def is_tutorial(path: Path) -> bool:
-    return path.read_text(encoding="utf-8").startswith("---\njupyter:")
 
 
 def pages(docs: Path, language: str) -> set[str]:
@@ -34,7 +33,8 @@ def _markdown_headings(path: Path) -> list[int]:
 
 
 def source_parity(docs: Path) -> list[str]:
-    """Both languages have every page; tutorials share code cells and heading structure."""
+    """Both languages have every page; tutorials share code cells (comments aside: they are
+    translated) and heading structure."""
     problems = []
     en, ko = pages(docs, "en"), pages(docs, "ko")
     for name in sorted(en - ko):
@@ -54,7 +54,9 @@ def source_parity(docs: Path) -> list[str]:
                 problems.append(f"{name}: a tutorial in one language only")
             continue
         cells = {
-            lang: [c.source for c in jupytext.read(p).cells if c.cell_type == "code"]
+            lang: [
+                without_comments(c.source) for c in jupytext.read(p).cells if c.cell_type == "code"
+            ]
             for lang, p in paths.items()
         }
         if len(cells["en"]) != len(cells["ko"]):

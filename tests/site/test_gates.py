@@ -54,3 +54,16 @@ def test_did_it_run_fails_on_a_page_built_without_outputs(unexecuted_site: Path)
         assert f"{language}/hand-gradients.md: 0 figures built, expected 4" in problems
         assert f"{language}/hand-gradients.md: no printed output" in problems
         assert f"{language}/hand-gradients.md: the loss log is missing" in problems
+
+
+def test_parity_ignores_translated_comments_but_not_code(tmp_path: Path) -> None:
+    docs = broken_docs(tmp_path)
+    page = docs / "ko" / "hand-gradients.md"
+    text = page.read_text(encoding="utf-8")
+    commented = text.replace("learning_rate = 1e-6", "learning_rate = 1e-6  # 학습률", 1)
+    assert commented != text
+    page.write_text(commented, encoding="utf-8")
+    assert source_parity(docs) == []
+    page.write_text(commented.replace("1e-6  # 학습률", "2e-6  # 학습률"), encoding="utf-8")
+    (problem,) = source_parity(docs)
+    assert "differs between en and ko" in problem

@@ -1,0 +1,214 @@
+"""Prose that cites values the page's code computed ("glue"), filled in from the execution.
+
+A tutorial's Markdown writes ``{{ best_loss:.2f }}``: a name of the page's code and a Python
+format spec. The reference takes the value the name had right after the nearest code cell above
+it, so prose under the random start sees the random weights and prose under the training loop
+sees the trained ones. Paths reach into values: ``{{ shape.highest.x:.1f }}``, ``{{ c[0]:.0f }}``.
+
+How the values get out of the kernel (the idea of MyST-NB's ``glue``, without a call in the
+page's code): the build runs a *snapshot* cell after every code cell. It displays, under a
+private MIME type, the numbers the namespace holds that changed since the last snapshot. Those
+outputs are moved onto the code cell before them and stored with the executed notebook in the
+execution cache, so a prose edit (a new reference included) executes nothing. At render time
+they are read in document order, the references are filled in, and the snapshot outputs are
+dropped: a glued value never shows as stray output.
+
+A value the visible code does not keep in a variable comes from a *hidden cell*: a code cell
+whose first line is ``#| hide`` (Quarto's cell-option comment). It runs like any cell, here and
+under pytest-codeblocks, but appears neither on the page nor in the downloaded notebook, and it
+must not print.
+
+Both languages' pages have the same code, so they cite the same execution: they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import nbformat
+
+MIME = "application/vnd.sinfit.glue+json"
+HIDE = "#| hide"
+_SNAPSHOT_TAG = "sinfit-glue-snapshot"
+
+# Runs in the kernel after each code cell. Every name it binds starts with "_", which the
+# snapshot itself skips, and is deleted again; only the previous snapshot stays, for the diff.
+SNAPSHOT_CODE = """\
+def _sinfit_glue_value(v, depth=0):
+    import dataclasses, math, numbers, sys
+    if depth > 4:
+        return None
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, numbers.Integral):
+        return int(v)
+    if isinstance(v, numbers.Real):
+        f = float(v)
+        return f if math.isfinite(f) else str(f)  # JSON has no inf or nan
+    for module in ("torch", "numpy"):
+        lib = sys.modules.get(module)
+        array = lib and (lib.Tensor if module == "torch" else lib.ndarray)
+        if array and isinstance(v, array) and not v.dtype == object:
+            if v.size == 1 if module == "numpy" else v.numel() == 1:
+                return _sinfit_glue_value(v.item(), depth + 1)
+            if v.ndim == 1 and len(v) <= 16:
+                return _sinfit_glue_value(v.tolist(), depth + 1)
+            return None
+    if module_generic := getattr(sys.modules.get("numpy"), "generic", None):
+        if isinstance(v, module_generic):
+            return _sinfit_glue_value(v.item(), depth + 1)
+    if dataclasses.is_dataclass(v) and not isinstance(v, type):
+        v = {f.name: getattr(v, f.name) for f in dataclasses.fields(v)}
+    if isinstance(v, dict) and len(v) <= 64 and all(isinstance(k, str) for k in v):
+        items = {k: _sinfit_glue_value(x, depth + 1) for k, x in v.items()}
+        return items if None not in items.values() else None
+    if isinstance(v, (list, tuple)) and len(v) <= 64:
+        items = [_sinfit_glue_value(x, depth + 1) for x in v]
+        return items if None not in items else None
+    return None
+
+
+_sinfit_glue_now = {
+    _k: _x
+    for _k, _v in list(globals().items())
+    if not _k.startswith("_") and (_x := _sinfit_glue_value(_v)) is not None
+}
+_sinfit_glue_last = globals().get("_sinfit_glue_last", {})
+_sinfit_glue_new = {
+    _k: _x for _k, _x in _sinfit_glue_now.items() if _sinfit_glue_last.get(_k, ...) != _x
+}
+if _sinfit_glue_new:
+    from IPython.display import display as _sinfit_display
+
+    _sinfit_display({"GLUE_MIME": _sinfit_glue_new}, raw=True)
+    del _sinfit_display
+_sinfit_glue_last = _sinfit_glue_now
+del _sinfit_glue_value, _sinfit_glue_now, _sinfit_glue_new
+""".replace("GLUE_MIME", MIME)
+
+_REFERENCE = re.compile(
+    r"\{\{\s*(?P<path>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[-?\d+\])*)\s*(?::(?P<spec>[^{}]*?))?\s*\}\}"
+)
+_STEP = re.compile(r"\.([A-Za-z_]\w*)|\[(-?\d+)\]")
+
+
+class GlueError(ValueError):
+    """A reference that cannot be filled in; the message names the page and the reference."""
+
+
+def is_hidden(source: str) -> bool:
+    """A hidden cell: runs at build time and in the snippet tests, never shown."""
+    return source.lstrip().split("\n", 1)[0].strip() == HIDE
+
+
+def references(text: str) -> list[str]:
+    """The paths the text cites, in order."""
+    return [m.group("path") for m in _REFERENCE.finditer(text)]
+
+
+def strip_references(text: str) -> str:
+    """The text without its references (for checks that read the hand-written prose)."""
+    return _REFERENCE.sub(" ", text)
+
+
+# --- execution side ------------------------------------------------------------------------
+def with_snapshots(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``nb`` with a snapshot cell after each code cell (in place; returns ``nb``)."""
+    cells = []
+    for cell in nb.cells:
+        cells.append(cell)
+        if cell.cell_type == "code":
+            snapshot = nbformat.v4.new_code_cell(SNAPSHOT_CODE)
+            snapshot.metadata["tags"] = [_SNAPSHOT_TAG]
+            cells.append(snapshot)
+    nb.cells = cells
+    return nb
+
+
+def collect_snapshots(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """After execution: each snapshot's output onto the code cell before it, snapshots gone."""
+    cells = []
+    for cell in nb.cells:
+        if _SNAPSHOT_TAG in cell.get("metadata", {}).get("tags", []):
+            glued = [o for o in cell.outputs if MIME in o.get("data", {})]
+            if cells and glued:
+                cells[-1].outputs.extend(glued)
+            continue
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+# --- render side ---------------------------------------------------------------------------
+def _lookup(values: Mapping[str, Any], path: str) -> Any:
+    name = re.match(r"[A-Za-z_]\w*", path).group()
+    if name not in values:
+        raise KeyError(name)
+    value = values[name]
+    for attr, index in _STEP.findall(path[len(name) :]):
+        value = value[attr] if attr else value[int(index)]
+    return float(value) if isinstance(value, str) else value  # "inf", "nan"
+
+
+def fill(text: str, values: Mapping[str, Any], page: str) -> str:
+    """Every reference in ``text`` replaced by its formatted value."""
+
+    def one(m: re.Match[str]) -> str:
+        path, spec = m.group("path"), m.group("spec")
+        if spec is None:
+            raise GlueError(
+                f"{page}: {{{{ {path} }}}} has no display format; write e.g. {{{{ {path}:.2f }}}}"
+            )
+        try:
+            value = _lookup(values, path)
+        except KeyError as err:
+            known = ", ".join(sorted(values)) or "none"
+            raise GlueError(
+                f"{page}: {{{{ {path}:{spec} }}}} cites {err.args[0]!r}, which the code above it "
+                f"does not define (names with citable values there: {known})"
+            ) from None
+        except (IndexError, TypeError):
+            raise GlueError(f"{page}: {{{{ {path}:{spec} }}}}: no such part of the value") from None
+        try:
+            return format(value, spec.strip())
+        except (ValueError, TypeError) as err:
+            raise GlueError(f"{page}: {{{{ {path}:{spec} }}}}: {err}") from None
+
+    return _REFERENCE.sub(one, text)
+
+
+def resolve(nb: nbformat.NotebookNode, page: str, *, executed: bool = True):
+    """The page as readers get it: references filled in, glue outputs and hidden cells gone.
+
+    With ``executed=False`` (execution switched off) there are no values: references show their
+    name in brackets instead of failing.
+    """
+    nb = nbformat.from_dict(nb)  # a copy: the executed notebook stays as cached
+    values: dict[str, Any] = {}
+    cells = []
+    for n, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type == "code":
+            kept = []
+            for out in cell.get("outputs", []):
+                if MIME in out.get("data", {}):
+                    values.update(out["data"][MIME])
+                else:
+                    kept.append(out)
+            cell.outputs = kept
+            if is_hidden(cell.source):
+                if kept:
+                    raise GlueError(
+                        f"{page}: hidden cell (cell {n}) produced output; a hidden cell must "
+                        "end with an assignment and print nothing"
+                    )
+                continue
+        elif cell.cell_type == "markdown":
+            if executed:
+                cell.source = fill(cell.source, values, page)
+            else:
+                cell.source = _REFERENCE.sub(lambda m: f"[{m.group('path')}]", cell.source)
+        cells.append(cell)
+    nb.cells = cells
+    return nb
