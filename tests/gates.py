@@ -7,6 +7,7 @@ broken copies, and show that each one fails loudly.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -153,4 +154,69 @@ def broken_anchors(site: Path) -> list[str]:
             if fragment not in ids[target]:
                 where = page.relative_to(site).as_posix()
                 problems.append(f"{where}: #{fragment} not found in {target.relative_to(site)}")
+    return problems
+
+
+# --- numbers in prose ----------------------------------------------------------------------
+_CODE_BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
+_NOT_PROSE = re.compile(
+    r"\A---\n.*?\n---\n"  # the jupytext header
+    r"|<!--pytest-codeblocks:expected-output-->\s*<!--.*?-->"  # the expected output
+    r"|<!--\s*pytest-codeblocks:\S*\s*-->"
+    r"|^```.*?^```"  # code blocks (their numbers are the literals)
+    r"|`[^`\n]+`"  # inline code: code written on the page
+    r"|\]\([^)]*\)",  # link targets
+    re.DOTALL | re.MULTILINE,
+)
+# 3 \times 10^{-6} and 10^{-6} are written 3e-6 and 1e-6 in code
+_POWER = re.compile(r"(?:(\d+(?:\.\d+)?)\s*\\times\s*)?10\^\{?(-?\d+)\}?")
+# Hangul particles follow numbers directly (약 -37에서): only ASCII word characters bound them.
+_NUMBER = re.compile(r"(?<![0-9A-Za-z_.])\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?(?![0-9A-Za-z_])")
+
+
+def _literals(code: str) -> set[float]:
+    """The numeric literals of the page's code, as values."""
+    import io
+    import tokenize
+
+    values: set[float] = set()
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(code).readline):
+            if tok.type == tokenize.NUMBER:
+                with contextlib.suppress(ValueError):
+                    values.add(float(tok.string.replace("_", "")))
+    except tokenize.TokenError:
+        pass
+    return values
+
+
+def typed_numbers(text: str) -> list[str]:
+    """The numbers an author typed into a page's prose and figure descriptions: glue
+    references, code and the test markers left out; single digits (counts, exponents) too."""
+    from extensions.sitebuild.glue import strip_references
+
+    literals = _literals("\n".join(_CODE_BLOCK.findall(text)))
+    prose = _POWER.sub(lambda m: f"{m.group(1) or 1}e{m.group(2)}", text)
+    prose = strip_references(_NOT_PROSE.sub(" ", prose))
+    found = []
+    for m in _NUMBER.finditer(prose):
+        value = float(m.group().replace(",", ""))
+        if (value < 10 and value == int(value)) or value in literals:
+            continue
+        found.append(prose[max(0, m.start() - 30) : m.end() + 10].replace("\n", " "))
+    return found
+
+
+def unglued_numbers(docs: Path) -> list[str]:
+    """Every number in a tutorial's prose or alt text that is neither glued nor in its code."""
+    problems = []
+    for language in LANGUAGES:
+        for name in sorted(pages(docs, language)):
+            path = docs / language / name
+            if is_tutorial(path):
+                for context in typed_numbers(path.read_text(encoding="utf-8")):
+                    problems.append(
+                        f"{language}/{name}: a typed number, neither glued nor in the code: "
+                        f"…{context}…"
+                    )
     return problems

@@ -48,3 +48,15 @@ def test_a_link_to_a_missing_page_fails_the_build(tmp_path: Path) -> None:
     proc = run_build(project, tmp_path / "site")
     assert proc.returncode != 0
     assert "ko/autograd.md: link to a missing page: no-such-page.md" in proc.stdout + proc.stderr
+
+
+def test_a_reference_to_a_value_the_code_does_not_define_fails_the_build(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", with_cache=True)
+    page = project / "docs" / "ko" / "autograd.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.rstrip() + "\n\n손실은 {{ no_such_value:.2f }}입니다.\n", encoding="utf-8")
+    proc = run_build(project, tmp_path / "site")
+    assert proc.returncode != 0
+    assert (
+        "ko/autograd.md: {{ no_such_value:.2f }} cites 'no_such_value'" in proc.stdout + proc.stderr
+    )

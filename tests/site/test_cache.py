@@ -82,6 +82,29 @@ def test_code_edit_executes_once_and_shows_the_new_output(project: Project) -> N
         assert "edited torch.Size([1000])" in project.html(language)
 
 
+def prose(html: str) -> list[str]:
+    """The text of the page's Markdown cells: what the author wrote, glue filled in."""
+    from bs4 import BeautifulSoup
+
+    cells = BeautifulSoup(html, "html.parser").select(".jp-MarkdownCell")
+    return [c.get_text(" ", strip=True) for c in cells]
+
+
+def test_code_edit_moves_the_glued_numbers_of_both_languages(project: Project) -> None:
+    """No prose is edited: the numbers the prose cites follow the code, in both languages."""
+    before = {language: prose(project.html(language)) for language in ("en", "ko")}
+    sources = {language: project.page(language).read_text(encoding="utf-8") for language in before}
+    assert all("{{" in text for text in sources.values()), "the page cites computed values"
+    for language in ("en", "ko"):
+        project.edit(project.page(language), "learning_rate = 1e-6", "learning_rate = 2e-6")
+    assert project.build() == {EN: "executed", KO: "cached"}
+    for language in ("en", "ko"):
+        after = prose(project.html(language))
+        assert len(after) == len(before[language])
+        changed = [b for a, b in zip(before[language], after, strict=True) if a != b]
+        assert changed, f"{language}: no cited number moved"
+
+
 def test_code_edit_in_one_language_executes_that_language(project: Project) -> None:
     project.edit(project.page("ko"), 'print("edited", x.shape)', 'print("only ko", x.shape)')
     assert project.build() == {EN: "cached", KO: "executed"}

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from tests.conftest import ROOT
-from tests.gates import built_parity, did_it_run, source_parity
+from tests.gates import built_parity, did_it_run, source_parity, typed_numbers, unglued_numbers
 
 DOCS = ROOT / "docs"
 
@@ -17,6 +17,21 @@ def test_sources_are_in_parity() -> None:
 
 def test_built_pages_are_in_parity(built_site: Path) -> None:
     assert built_parity(built_site, DOCS) == []
+
+
+def test_prose_numbers_are_glued_or_written_in_the_code() -> None:
+    assert unglued_numbers(DOCS) == []
+
+
+def test_a_typed_number_is_found_and_glued_or_coded_ones_are_not() -> None:
+    page = (
+        "---\njupyter:\n  kernelspec:\n    language: python\n---\n\n"
+        "```python\nlearning_rate = 1e-6\nepochs = 1000\n```\n\n"
+        "At $\\eta = 10^{-6}$ for 1,000 epochs the loss is {{ loss:.2f }}, about 377.04,\n"
+        "four times 2 and `x = 12.5` aside.\n<!--alt: 맨 끝은 약 -0.9에서 끝납니다-->\n"
+    )
+    found = typed_numbers(page)
+    assert len(found) == 2 and "377.04" in found[0] and "-0.9" in found[1], found
 
 
 def test_every_tutorial_ran(built_site: Path) -> None:
