@@ -9,6 +9,8 @@ True
 
 from sinfit.animation import AnimatedSVG, animate_fit, fit_snapshots, frame_epochs
 from sinfit.basis import (
+    BASES,
+    basis_weights,
     curvatures,
     design_matrix,
     fit_in_basis,
@@ -26,6 +28,7 @@ from sinfit.shape import CurveShape, Point, describe_curve
 from sinfit.train import FitResult, closed_form, fit_autograd, fit_manual, print_log
 
 __all__ = [
+    "BASES",
     "AnimatedSVG",
     "Cubic",
     "CurveShape",
@@ -35,6 +38,7 @@ __all__ = [
     "SineData",
     "SinfitError",
     "animate_fit",
+    "basis_weights",
     "closed_form",
     "compare_optimizers",
     "cubic_gradients",

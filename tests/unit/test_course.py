@@ -11,9 +11,12 @@ import pytest
 import torch
 
 from sinfit import (
+    BASES,
+    Cubic,
     DivergenceError,
     SinfitError,
     animate_fit,
+    basis_weights,
     closed_form,
     compare_optimizers,
     curvatures,
@@ -69,10 +72,80 @@ def test_legendre_basis_is_well_conditioned_and_fits_fast() -> None:
     torch.testing.assert_close(design @ w, closed_form(x, y)(x), atol=1e-3, rtol=0)
 
 
+def test_legendre_curvatures_are_2n_over_2n_plus_1_and_not_round() -> None:
+    # Oracle: the integral of P_n^2 over [-1, 1] is 2 / (2n + 1), and a sum over N evenly
+    # spaced points of [-1, 1] is about N / 2 times the integral, so 2 X^T X ~ diag(2N / (2n + 1)).
+    n_points = 1000
+    x, _ = sine_data(points=n_points, dtype=torch.float64)
+    hessian = loss_hessian(design_matrix(x, "legendre"))
+    expected = torch.diag(torch.tensor([2 * n_points / (2 * n + 1) for n in range(4)]))
+    torch.testing.assert_close(hessian, expected.double(), rtol=0, atol=0.01 * 2 * n_points)
+    lam = curvatures(design_matrix(x, "legendre"))
+    assert 6.5 < lam[-1] / lam[0] < 7.5  # orthogonal, but elongated
+
+
+def test_normalized_legendre_hessian_is_2n_times_the_identity() -> None:
+    # Oracle: sqrt(2n + 1) P_n are orthonormal for the mean over [-1, 1] (the integral of their
+    # products is 2 for m = n and 0 otherwise), so 2 X^T X ~ 2N I, closer as N grows.
+    for n_points, tol in ((1000, 0.01), (20_000, 0.0005)):
+        x, _ = sine_data(points=n_points, dtype=torch.float64)
+        hessian = loss_hessian(design_matrix(x, "legendre-normalized"))
+        identity = torch.eye(4, dtype=torch.float64)
+        torch.testing.assert_close(hessian / (2 * n_points), identity, rtol=0, atol=tol)
+    lam = curvatures(design_matrix(sine_data(dtype=torch.float64)[0], "legendre-normalized"))
+    assert lam[-1] / lam[0] < 1.02
+
+
+def test_basis_weights_give_the_same_curve_in_every_basis() -> None:
+    x, _ = sine_data(points=200, dtype=torch.float64)
+    for cubic in (random_cubic(0), random_cubic(3), Cubic(0.5, -1.0, 2.0, 0.25)):
+        for basis in BASES:
+            w = basis_weights(cubic, basis)
+            # oracle: the cubic evaluated directly from its coefficients a + b x + c x^2 + d x^3
+            torch.testing.assert_close(design_matrix(x, basis) @ w, cubic(x), rtol=0, atol=1e-12)
+    with pytest.raises(SinfitError, match=r"cubic must be a sinfit\.Cubic"):
+        basis_weights((1.0, 2.0, 3.0, 4.0), "legendre")  # type: ignore[arg-type]
+
+
+def test_fit_in_basis_starts_from_the_given_weights() -> None:
+    x, y = sine_data(dtype=torch.float64)
+    start = random_cubic(0)
+    for basis in BASES:
+        design = design_matrix(x, basis)
+        _, losses = fit_in_basis(design, y, lr=1e-7, epochs=2, start=basis_weights(start, basis))
+        assert losses[0] == pytest.approx(start.loss(x, y), rel=1e-12)
+    # the same start and update as the lesson's loop, in the monomial basis
+    w, losses = fit_in_basis(
+        design_matrix(x), y, lr=1e-6, epochs=20, start=basis_weights(start, "monomial")
+    )
+    manual = fit_manual(x, y, start, lr=1e-6, epochs=20)
+    np.testing.assert_allclose(losses, manual.losses, rtol=1e-12)
+    np.testing.assert_allclose(w.tolist(), manual.cubic.coefficients(), rtol=1e-10)
+    # the normalized basis is round: one step at lr 1 / largest curvature nearly reaches the floor
+    design = design_matrix(x, "legendre-normalized")
+    lr = 1 / curvatures(design)[-1].item()
+    _, losses = fit_in_basis(
+        design, y, lr=lr, epochs=3, start=basis_weights(start, "legendre-normalized")
+    )
+    assert losses[2] == pytest.approx(closed_form(x, y).loss(x, y), rel=1e-3)
+
+
+def test_fit_in_basis_rejects_a_start_of_the_wrong_shape() -> None:
+    x, y = sine_data(dtype=torch.float64)
+    design = design_matrix(x, "legendre")
+    with pytest.raises(SinfitError, match=r"start must hold one weight per column .*\(4,\)"):
+        fit_in_basis(design, y, lr=1e-4, epochs=3, start=torch.zeros(3, dtype=torch.float64))
+    with pytest.raises(SinfitError, match="start must hold one weight"):
+        fit_in_basis(design, y, lr=1e-4, epochs=3, start=torch.zeros(1, 4))
+    with pytest.raises(SinfitError, match=r"start must be a torch\.Tensor"):
+        fit_in_basis(design, y, lr=1e-4, epochs=3, start=[0.0, 0.0, 0.0, 0.0])  # type: ignore[arg-type]
+    with pytest.raises(SinfitError, match="start must be finite"):
+        fit_in_basis(design, y, lr=1e-4, epochs=3, start=torch.full((4,), math.nan))
+
+
 def test_fit_in_basis_matches_the_lessons_update_in_the_monomial_basis() -> None:
     x, y = sine_data(dtype=torch.float64)
     w, losses = fit_in_basis(design_matrix(x), y, lr=1e-6, epochs=20)
-    from sinfit import Cubic
 
     manual = fit_manual(x, y, Cubic(0, 0, 0, 0), lr=1e-6, epochs=20)
     np.testing.assert_allclose(losses, manual.losses, rtol=1e-12)
@@ -81,8 +154,12 @@ def test_fit_in_basis_matches_the_lessons_update_in_the_monomial_basis() -> None
 
 def test_bad_basis_input() -> None:
     x, y = sine_data()
-    with pytest.raises(SinfitError, match="basis must be"):
+    # the error names every valid choice
+    choices = "'monomial', 'legendre', 'legendre-normalized'"
+    with pytest.raises(SinfitError, match=f"basis must be one of {choices}, got 'fourier'"):
         design_matrix(x, "fourier")  # type: ignore[arg-type]
+    with pytest.raises(SinfitError, match="basis must be one of"):
+        basis_weights(random_cubic(0), "legendre-normalised")  # type: ignore[arg-type]
     with pytest.raises(SinfitError, match="learning rate"):
         fit_in_basis(design_matrix(x), y, lr=-1, epochs=3)
     with pytest.raises(DivergenceError):
