@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import jupytext
@@ -75,6 +77,19 @@ nbconvert2.jupytext = _JupytextReadingExecutedPages()
 def _language(config) -> str:
     """The language being built: mkdocs-static-i18n sets the theme's language per build."""
     return str(config["theme"]["language"])
+
+
+def _interrupted(signum, frame) -> None:
+    """Ctrl-C: shut the kernel down and stop with one line, not nbclient's traceback."""
+    EXECUTOR.kernel.kill()
+    sys.stderr.write("Interrupted: build stopped, kernel shut down.\n")
+    sys.stderr.flush()
+    os._exit(128 + signal.SIGINT)
+
+
+def on_startup(command, dirty) -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, _interrupted)
 
 
 def on_pre_build(config) -> None:

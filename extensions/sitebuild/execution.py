@@ -23,9 +23,11 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
+import os
 import platform
 import re
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -40,6 +42,7 @@ from extensions.sitebuild.code import without_comments
 log = logging.getLogger("mkdocs.sitebuild.execution")
 
 CELL_TIMEOUT_S = 300
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 # What runs in the shared kernel between two pages: a clean namespace, no figure left open,
 # and the working directory of the next page.
@@ -141,6 +144,7 @@ class SharedKernel:
     def __init__(self) -> None:
         self.km = None
         self.kc = None
+        self._sockets: str | None = None
 
     def run(self, nb: nbformat.NotebookNode, cwd: Path) -> None:
         """Execute ``nb`` in place (outputs filled in); raises CellExecutionError on failure."""
@@ -150,7 +154,14 @@ class SharedKernel:
         if self.km is None:
             from jupyter_client.manager import KernelManager
 
-            self.km = KernelManager(kernel_name="python3")
+            # IPC sockets in a private folder, not TCP ports on localhost: nothing else on the
+            # machine can connect, and nothing is left behind (the folder goes with the kernel).
+            self._sockets = tempfile.mkdtemp(prefix="sinfit-kernel-")
+            self.km = KernelManager(
+                kernel_name="python3", transport="ipc", ip=os.path.join(self._sockets, "k")
+            )
+            # The kernel exits by itself when this process dies, even by SIGKILL: ipykernel polls
+            # its parent (JPY_PARENT_PID, set by jupyter_client) and quits once it changes.
             self.km.start_kernel(cwd=str(cwd))
             self.kc = self.km.client()
             self.kc.start_channels()
@@ -164,13 +175,28 @@ class SharedKernel:
             resources={"metadata": {"path": str(cwd)}},
         )
         client.kc = self.kc  # reuse the running client: no start-up wait per page
+        # Cell by cell rather than client.execute(): that one also puts SIGINT and SIGTERM
+        # handlers on its event loop which tear the client down mid-call, so Ctrl-C ended in an
+        # AssertionError traceback; the build's own handler stops the kernel instead.
+        client.reset_execution_trackers()
         try:
-            client.execute()
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
         except CellExecutionError:
             self.stop()  # the kernel's state is unknown after a failure
             raise
         finally:
             nb.cells.pop(0)
+
+    def kill(self) -> None:
+        """Kill the kernel at once, without the client (safe inside a signal handler, where
+        the client's event loop may be mid-call)."""
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait(timeout=5)
+        if self._sockets is not None:
+            shutil.rmtree(self._sockets, ignore_errors=True)
 
     def stop(self) -> None:
         if self.kc is not None:
@@ -179,6 +205,9 @@ class SharedKernel:
         if self.km is not None:
             self.km.shutdown_kernel(now=True)
             self.km = None
+        if self._sockets is not None:
+            shutil.rmtree(self._sockets, ignore_errors=True)
+            self._sockets = None
 
 
 class Executor:
@@ -258,7 +287,8 @@ class Executor:
             self.kernel.run(run, cwd=path.parent)
         except CellExecutionError as err:
             cell = _failed_cell(glue.collect_snapshots(run))
-            summary = str(err).strip().splitlines()[-1] if str(err).strip() else repr(err)
+            text = _ANSI.sub("", str(err)).strip()  # nbclient colours tracebacks for terminals
+            summary = text.splitlines()[-1] if text else repr(err)
             raise ExecutionError(
                 f"{page}: code cell {cell} failed while executing the page: {summary}"
             ) from None

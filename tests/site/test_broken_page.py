@@ -23,6 +23,7 @@ def test_a_failing_cell_fails_the_build_and_names_the_page(tmp_path: Path) -> No
     assert proc.returncode != 0
     assert "ko/hand-gradients.md: code cell 3 failed" in output
     assert "deliberately broken" in output
+    assert "\x1b[" not in output, "no terminal colour codes in a log"
     # nothing half-published: no page of the broken language carries a traceback
     for html in site.rglob("*.html") if site.exists() else []:
         assert "deliberately broken" not in html.read_text(encoding="utf-8")
