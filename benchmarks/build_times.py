@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -31,9 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.conftest import copy_project  # noqa: E402 - the same copy the site tests build
-
-REPORT_ROW = re.compile(r"^\s+(\S+\.md)\s+(\w+)\s+(executed|cached)\s+([\d.]+)$", re.MULTILINE)
+from extensions.sitebuild.execution import REPORT_ROW  # noqa: E402
+from extensions.sitebuild.project import copy_project  # noqa: E402 - what the tests build too
 
 RUN_PAGES = """
 import sys, time, matplotlib

@@ -6,7 +6,6 @@ import contextlib
 import functools
 import http.server
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -16,6 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from extensions.sitebuild.project import copy_project
+
 # Figures in snippet tests are never shown; no display is needed anywhere in the tests.
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -23,8 +24,6 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 ROOT = Path(__file__).resolve().parents[1]
 LANGUAGES = ("en", "ko")
 CHROMIUM = Path("/usr/bin/chromium")
-# What a copy of the project needs to build: everything the build reads.
-PROJECT_PARTS = ("mkdocs.yml", "docs", "extensions", "sinfit")
 
 
 def tutorial_pages(language: str = "en") -> list[Path]:
@@ -49,23 +48,6 @@ def run_build(project: Path, site: Path, *extra: str, env: dict[str, str] | None
         timeout=600,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
     )
-
-
-def copy_project(dest: Path, *, with_cache: bool = False) -> Path:
-    """A copy of what the build reads, so a test can break it without touching the real one.
-
-    ``with_cache`` also copies the execution cache, for tests about rendering, not execution.
-    """
-    dest.mkdir(parents=True, exist_ok=True)
-    if with_cache and (ROOT / ".cache").is_dir():
-        shutil.copytree(ROOT / ".cache", dest / ".cache")
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, dest / part)
-    return dest
 
 
 @pytest.fixture(scope="session")

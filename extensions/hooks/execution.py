@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -34,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from extensions.sitebuild import downloads  # noqa: E402
 from extensions.sitebuild.execution import (  # noqa: E402
     ExecutionError,
     Executor,
@@ -49,6 +51,9 @@ EXECUTOR = Executor(
     enabled=os.environ.get("SINFIT_EXECUTE", "1") != "0",
 )
 _current: dict[str, tuple[str, str]] = {}  # abs source path -> (page, language)
+# The default language's build comes first and owns the site's root: the wheel goes there.
+_root: dict[str, str] = {}
+WHEEL_CACHE = ROOT / ".cache" / "wheel"
 
 
 class _JupytextReadingExecutedPages:
@@ -92,9 +97,22 @@ def on_startup(command, dirty) -> None:
         signal.signal(signal.SIGINT, _interrupted)
 
 
+def on_config(config):
+    _root.setdefault("site_dir", str(config["site_dir"]))
+    _root.setdefault("site_url", str(config.get("site_url") or "/"))
+    return config
+
+
 def on_pre_build(config) -> None:
     EXECUTOR.reset()
     _current.clear()
+    # Built once per version of the library's sources (a hash look-up otherwise), so a
+    # `mkdocs serve` rebuild after a sinfit edit publishes the new library with the new pages.
+    _root["wheel"] = str(downloads.wheel(ROOT, WHEEL_CACHE))
+
+
+def _wheel_url() -> str:
+    return _root["site_url"].rstrip("/") + "/downloads/" + Path(_root["wheel"]).name
 
 
 def on_files(files, config):
@@ -104,19 +122,49 @@ def on_files(files, config):
     return files
 
 
+def on_page_content(html_content: str, page, config, files) -> str:
+    """Under a tutorial's title: how it was executed, and its downloads."""
+    src = os.path.abspath(page.file.abs_src_path or "")
+    nb = EXECUTOR.executed.get(src)
+    if nb is None:
+        return html_content
+    language = _language(config)
+    stem = Path(src).stem
+    execution = downloads.Execution.from_metadata(nb.metadata)
+    blocks = sum(1 for c in jupytext.read(src).cells if c.cell_type == "code")
+    colab = downloads.colab_url(
+        config.get("repo_url"),
+        config["extra"].get("notebooks_branch", "notebooks"),
+        page.url + f"{stem}.ipynb",
+    )
+    block = downloads.header_html(stem, language, execution, blocks, colab)
+    head, h1, rest = html_content.partition("</h1>")
+    return head + h1 + block + rest if h1 else block + html_content
+
+
 def on_post_page(output, page, config):
-    """Write the page's notebook beside it, for the download link."""
+    """Write the page's notebook and script beside it, for the download links."""
     src = os.path.abspath(page.file.abs_src_path or "")
     nb = EXECUTOR.executed.get(src)
     if nb is not None:
-        target = Path(page.file.abs_dest_path).parent / (Path(src).stem + ".ipynb")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(downloadable(nb), target)
+        folder = Path(page.file.abs_dest_path).parent
+        folder.mkdir(parents=True, exist_ok=True)
+        stem, language = Path(src).stem, _language(config)
+        page_url = _root["site_url"].rstrip("/") + "/" + page.url
+        nb = downloads.absolute_links(downloadable(nb), page_url)
+        notebook = downloads.notebook_download(nb, _wheel_url(), language)
+        nbformat.write(notebook, folder / f"{stem}.ipynb")
+        script = downloads.script_download(nb, stem, _wheel_url(), language)
+        (folder / f"{stem}.py").write_text(script, encoding="utf-8")
     return output
 
 
 def on_post_build(config) -> None:
     EXECUTOR.kernel.stop()
+    if str(config["site_dir"]) == _root["site_dir"]:
+        target = Path(_root["site_dir"]) / "downloads" / Path(_root["wheel"]).name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(_root["wheel"], target)
     if report := EXECUTOR.report(_language(config)):
         log.info(report)
 

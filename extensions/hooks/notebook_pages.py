@@ -31,10 +31,9 @@ Each fix names the upstream gap it fills:
   nbconvert, so such links stay ``other.md`` and 404 (mkdocs-jupyter issue #92). We resolve
   each one against the site's files, as MkDocs would, and fail the build on a link to a page
   that does not exist.
-* **A notebook to download.** mkdocs-jupyter's ``include_source`` copies the *source* (our
-  jupytext Markdown) and Material shows no link for it. The execution hook writes the executed
-  ``.ipynb`` beside each tutorial; here we put a link to it, in the page's language, under
-  the title.
+
+The downloads (notebook, script, wheel) and the line under each tutorial's title are the
+execution hook's (``extensions/hooks/execution.py``): they come from the executed notebook.
 """
 
 from __future__ import annotations
@@ -215,21 +214,6 @@ def share_styles(content: str, page_url: str, site_dir: Path) -> str:
     return _STYLE.sub(replace, content)
 
 
-# --- the download link ---------------------------------------------------------------------
-DOWNLOAD_LABEL = {"en": "Download this page as a notebook", "ko": "이 페이지를 노트북으로 내려받기"}
-
-
-def download_link(content: str, stem: str, language: str) -> str:
-    """The notebook's download link, in the page's language, right under the title."""
-    label = DOWNLOAD_LABEL.get(language, DOWNLOAD_LABEL["en"])
-    link = (
-        f'<p class="sinfit-download"><a href="{stem}.ipynb" download>'
-        f"{html.escape(label)} ({stem}.ipynb)</a></p>\n"
-    )
-    head, h1, rest = content.partition("</h1>")
-    return head + h1 + link + rest if h1 else link + content
-
-
 def on_page_content(html_content: str, page, config, files) -> str:
     if not getattr(page, "nb_url", None):  # mkdocs-jupyter marks the notebook pages it renders
         return render_math(html_content)
@@ -239,5 +223,4 @@ def on_page_content(html_content: str, page, config, files) -> str:
     )
     html_content = resolve_links(html_content, page, files)
     html_content = share_styles(html_content, page.url, Path(config["site_dir"]))
-    html_content = render_math(html_content)
-    return download_link(html_content, page.file.name, str(config["theme"]["language"]))
+    return render_math(html_content)

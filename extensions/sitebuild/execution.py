@@ -21,6 +21,7 @@ Plain Python, no MkDocs: ``extensions/hooks/execution.py`` adapts it to the buil
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -38,10 +39,16 @@ import nbformat
 
 from extensions.sitebuild import glue
 from extensions.sitebuild.code import without_comments
+from extensions.sitebuild.downloads import today
 
 log = logging.getLogger("mkdocs.sitebuild.execution")
 
 CELL_TIMEOUT_S = 300
+# One row of the report: page, language, status, seconds, code seconds, date executed.
+REPORT_ROW = re.compile(
+    r"^\s+(\S+\.md)\s+(\w+)\s+(executed|cached)\s+([\d.]+)\s+([\d.]+)\s+(\S+)$", re.MULTILINE
+)
+EXECUTION_KEY = "sinfit_execution"  # notebook metadata: when and how long the page ran
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 # What runs in the shared kernel between two pages: a clean namespace, no figure left open,
@@ -68,6 +75,7 @@ class Row:
     language: str
     status: str  # "executed" or "cached"
     seconds: float
+    path: str  # the source, a key of Executor.executed
 
 
 def is_tutorial(path: str | Path) -> bool:
@@ -115,6 +123,8 @@ def with_outputs(nb: nbformat.NotebookNode, ran: nbformat.NotebookNode) -> nbfor
     for cell, result in zip(code, done, strict=True):
         cell.outputs = copy.deepcopy(result.outputs)
         cell.execution_count = result.execution_count
+    if EXECUTION_KEY in ran.metadata:
+        nb.metadata[EXECUTION_KEY] = copy.deepcopy(ran.metadata[EXECUTION_KEY])
     return nb
 
 
@@ -247,7 +257,8 @@ class Executor:
 
     def _lookup(self, key: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
         try:
-            return self.cache.merge_match_into_notebook(key)[1]
+            kept = ("kernelspec", "language_info", EXECUTION_KEY)
+            return self.cache.merge_match_into_notebook(key, nb_meta=kept)[1]
         except KeyError:
             return None
         except Exception as err:  # a damaged entry is a miss, never a crash
@@ -273,7 +284,7 @@ class Executor:
                 resolved = glue.resolve(with_outputs(nb, ran), page)
             except glue.GlueError as err:
                 raise ExecutionError(str(err)) from None
-            self.rows.append(Row(page, language, status, time.perf_counter() - start))
+            self.rows.append(Row(page, language, status, time.perf_counter() - start, path))
         self.executed[path] = resolved
         return resolved
 
@@ -293,6 +304,7 @@ class Executor:
                 f"{page}: code cell {cell} failed while executing the page: {summary}"
             ) from None
         glue.collect_snapshots(run)
+        ran_for = sum(_seconds(c) for c in run.cells if c.cell_type == "code")
         # Pages share one kernel, so renumber each page's cells 1..n as a kernel of its own would.
         for n, cell in enumerate((c for c in run.cells if c.cell_type == "code"), start=1):
             cell.execution_count = n
@@ -306,21 +318,38 @@ class Executor:
             if cell.cell_type == "code":
                 cell.outputs = result.outputs
                 cell.execution_count = result.execution_count
+        stored.metadata[EXECUTION_KEY] = {
+            "date": today(os.environ.get("SOURCE_DATE_EPOCH")),
+            "python": platform.python_version(),
+            "torch": version("torch"),
+            "seconds": round(ran_for, 2),
+        }
         from jupyter_cache.cache.main import CacheBundleIn
 
         self.cache.cache_notebook_bundle(CacheBundleIn(stored, uri=str(path)), overwrite=True)
-        return run
+        return stored
 
     def report(self, language: str) -> str | None:
-        """The execution report of one language's pages, or None if it executed none."""
+        """The execution report of one language's pages, or None if it executed none.
+
+        ``seconds``: this build's time for the page (a cache hit costs a look-up); ``code s``
+        and ``executed``: when the page's code last ran and how long it took, as its proof line
+        says.
+        """
         rows = [r for r in self.rows if r.language == language]
         if not rows:
             return None
         width = max(len(r.page) for r in rows)
-        lines = [f"Execution report ({language}):", f"  {'page':<{width}}  lang  status    seconds"]
-        lines += [
-            f"  {r.page:<{width}}  {r.language:<4}  {r.status:<8}  {r.seconds:7.2f}" for r in rows
+        lines = [
+            f"Execution report ({language}):",
+            f"  {'page':<{width}}  lang  status    seconds   code s  executed",
         ]
+        for r in rows:
+            run = self.executed[r.path].metadata.get(EXECUTION_KEY, {})
+            lines.append(
+                f"  {r.page:<{width}}  {r.language:<4}  {r.status:<8}  {r.seconds:7.2f}  "
+                f"{run.get('seconds', 0.0):7.2f}  {run.get('date', '-')}"
+            )
         return "\n".join(lines)
 
 
@@ -344,6 +373,17 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)
+
+
+def _seconds(cell: nbformat.NotebookNode) -> float:
+    """How long a cell ran, from the timestamps nbclient records in its metadata."""
+    timing = cell.get("metadata", {}).get("execution", {})
+    try:
+        start = dt.datetime.fromisoformat(timing["iopub.execute_input"].replace("Z", "+00:00"))
+        end = dt.datetime.fromisoformat(timing["shell.execute_reply"].replace("Z", "+00:00"))
+    except (KeyError, ValueError):
+        return 0.0
+    return max((end - start).total_seconds(), 0.0)
 
 
 def _failed_cell(nb: nbformat.NotebookNode) -> int:

@@ -6,16 +6,15 @@ The kernel imports the copy's ``sinfit`` (PYTHONPATH), so a library edit is a re
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from extensions.sitebuild.execution import REPORT_ROW
 from tests.conftest import copy_project, run_build, tutorial_pages
 
-ROW = re.compile(r"^\s+(\S+\.md)\s+(en|ko)\s+(executed|cached)\s+[\d.]+$", re.MULTILINE)
 PAGE = "hand-gradients"
 
 
@@ -30,7 +29,7 @@ class Project:
         proc = run_build(self.root, self.site, env={"PYTHONPATH": str(self.root)})
         output = proc.stdout + proc.stderr
         assert proc.returncode == 0, output
-        return {page: status for page, _, status in ROW.findall(output)}
+        return {row[0]: row[2] for row in REPORT_ROW.findall(output)}
 
     def page(self, language: str) -> Path:
         return self.root / "docs" / language / f"{PAGE}.md"

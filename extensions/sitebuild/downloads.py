@@ -1,0 +1,287 @@
+"""What a reader takes away from a tutorial: a notebook and a script that run anywhere, the
+library they need, and a line on the page saying how the page was executed.
+
+* The **wheel** of ``sinfit`` is built from the sources the pages were executed with and
+  published with the site (``downloads/``), so the site is where a reader gets the exact library.
+* The **notebook** starts with one cell, in the page's language, that installs that wheel when
+  ``sinfit`` is missing and does nothing when it is there (Colab, a fresh venv, a clone).
+* The **script** is the same lesson in jupytext's percent format; what the notebook would show as
+  a figure is saved to a file instead.
+* The **proof line** under the title: when the page was executed, with which Python and torch, how
+  long its code took, and how many of its code blocks the tests run.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import datetime as dt
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin
+
+import jupytext
+import nbformat
+
+# The words, per language; a language without an entry gets English.
+TEXT = {
+    "en": {
+        "install": (
+            "# Installs sinfit, the small library these lessons use, from the site that built "
+            "this notebook;\n# does nothing where sinfit is already installed."
+        ),
+        "script": (
+            "# Run with `python {name}` once sinfit is installed (pip install {wheel}).\n"
+            "# Figures the notebook shows are saved to files beside the script."
+        ),
+        "proof": (
+            "Executed on {date} with Python {python} and torch {torch}. Its code ran in "
+            "{seconds}; the tests run all {blocks} of its code blocks."
+        ),
+        "seconds": "{n:.1f} s",
+        "notebook": "Download this lesson as a notebook",
+        "script_link": "as a Python script",
+        "colab": "Open in Colab",
+    },
+    "ko": {
+        "install": (
+            "# 이 강의에서 쓰는 작은 라이브러리 sinfit을 이 노트북을 만든 사이트에서 설치합니다.\n"
+            "# sinfit이 이미 설치되어 있으면 아무것도 하지 않습니다."
+        ),
+        "script": (
+            "# sinfit을 설치한 뒤(pip install {wheel}) `python {name}`으로 실행합니다.\n"
+            "# 노트북에서 보이는 그림은 스크립트 옆에 파일로 저장됩니다."
+        ),
+        "proof": (
+            "{date}에 Python {python}, torch {torch}로 실행한 결과입니다. 코드 실행에 "
+            "{seconds}가 걸렸고, 테스트가 코드 블록 {blocks}개를 모두 실행합니다."
+        ),
+        "seconds": "{n:.1f}초",
+        "notebook": "이 강의를 노트북으로 내려받기",
+        "script_link": "파이썬 스크립트로 내려받기",
+        "colab": "Colab에서 열기",
+    },
+}
+
+
+def text(language: str, key: str) -> str:
+    return TEXT.get(language, TEXT["en"])[key]
+
+
+# --- the wheel -----------------------------------------------------------------------------
+WHEEL_SOURCES = ("pyproject.toml", "README.md", "sinfit")
+
+
+def wheel(root: Path, cache: Path) -> Path:
+    """The wheel of the library at ``root``, built once per version of its sources.
+
+    Built from a copy, so the build leaves nothing (``build/``, ``*.egg-info``) in the tree.
+    """
+    h = hashlib.sha256()
+    for part in WHEEL_SOURCES:
+        path = root / part
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        for f in files:
+            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+    folder = cache / h.hexdigest()[:16]
+    built = sorted(folder.glob("*.whl"))
+    if built:
+        return built[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "src"
+        for part in WHEEL_SOURCES:
+            if (root / part).is_dir():
+                shutil.copytree(
+                    root / part, src / part, ignore=shutil.ignore_patterns("__pycache__")
+                )
+            else:
+                src.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(root / part, src / part)
+        out = Path(tmp) / "out"
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+             "--no-build-isolation", "-w", str(out), str(src)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )  # fmt: skip
+        (made,) = out.glob("*.whl")
+        if cache.is_dir():  # wheels of older sources are of no use
+            shutil.rmtree(cache)
+        folder.mkdir(parents=True)
+        return Path(shutil.copy2(made, folder / made.name))
+
+
+# --- the notebook --------------------------------------------------------------------------
+def install_cell(wheel_url: str, language: str) -> nbformat.NotebookNode:
+    """The first cell of a downloaded notebook: install sinfit where it is missing."""
+    source = (
+        f"{text(language, 'install')}\n"
+        "import importlib.util\n\n"
+        'if importlib.util.find_spec("sinfit") is None:\n'
+        f"    %pip install --quiet {wheel_url}"
+    )
+    cell = nbformat.v4.new_code_cell(source)
+    cell.id = "install-sinfit"
+    return cell
+
+
+def notebook_download(
+    nb: nbformat.NotebookNode, wheel_url: str, language: str
+) -> nbformat.NotebookNode:
+    """The page's notebook with the install cell before its first code cell."""
+    nb = copy.deepcopy(nb)
+    first = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), len(nb.cells))
+    nb.cells.insert(first, install_cell(wheel_url, language))
+    return nb
+
+
+_MD_LINK = re.compile(r"\]\((?![a-z]+:|/|#)([^)#\s]+)\.md(#[^)\s]*)?\)")
+
+
+def absolute_links(nb: nbformat.NotebookNode, page_url: str) -> nbformat.NotebookNode:
+    """Links to other pages (``other.md#x``) as addresses on the site: a downloaded notebook
+    is read away from the site, where a relative link leads nowhere."""
+    nb = copy.deepcopy(nb)
+
+    def one(m: re.Match[str]) -> str:
+        name = m.group(1)
+        target = "../" if name == "index" else f"../{name}/"
+        return f"]({urljoin(page_url, target)}{m.group(2) or ''})"
+
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = _MD_LINK.sub(one, cell.source)
+    return nb
+
+
+# --- the script ----------------------------------------------------------------------------
+SAVE_FIGURE = '''\
+def save_figure(shown, name):
+    """Save what the notebook shows as a figure: a matplotlib figure, an SVG-drawing object,
+    or (for pyplot code) the current pyplot figure."""
+    from pathlib import Path
+
+    if shown is None and "matplotlib.pyplot" in sys.modules:
+        shown = sys.modules["matplotlib.pyplot"].gcf()
+    if hasattr(shown, "savefig"):
+        shown.savefig(name + ".svg")
+    elif hasattr(shown, "_repr_svg_"):
+        Path(name + ".svg").write_text(shown._repr_svg_(), encoding="utf-8")
+    else:
+        return
+    print(f"(figure saved to {name}.svg)", file=sys.stderr)
+'''
+
+
+def _saving_figure(source: str, name: str) -> str:
+    """The cell with its last expression, which a notebook would display, saved instead."""
+    tree = ast.parse(source)
+    last = tree.body[-1] if tree.body else None
+    if not isinstance(last, ast.Expr):
+        return source + f'\nsave_figure(None, "{name}")'
+    lines = source.split("\n")
+    start, end = last.lineno - 1, last.end_lineno
+    expression = "\n".join(lines[start:end])
+    return "\n".join([*lines[:start], f'save_figure(\n{expression},\n"{name}",\n)', *lines[end:]])
+
+
+def script_download(nb: nbformat.NotebookNode, stem: str, wheel_url: str, language: str) -> str:
+    """The lesson as a jupytext percent script that saves its figures to files."""
+    nb = copy.deepcopy(nb)
+    figures = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        shows_figure = any(
+            "image/svg+xml" in o.get("data", {}) or "image/png" in o.get("data", {})
+            for o in cell.get("outputs", [])
+        )
+        if shows_figure:
+            figures += 1
+            cell.source = _saving_figure(cell.source, f"{stem}-figure-{figures}")
+        cell.outputs = []
+    header = text(language, "script").format(name=f"{stem}.py", wheel=wheel_url)
+    prelude = nbformat.v4.new_code_cell(f"{header}\nimport sys\n\n\n{SAVE_FIGURE}")
+    if figures:
+        first = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+        nb.cells.insert(first, prelude)
+    nb.metadata.pop("jupytext", None)
+    return jupytext.writes(nb, fmt="py:percent")
+
+
+# --- the proof line ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Execution:
+    """How a page was executed, stored with its cached outputs."""
+
+    date: str  # ISO day
+    python: str
+    torch: str
+    seconds: float
+
+    @classmethod
+    def from_metadata(cls, meta: dict) -> Execution | None:
+        data = meta.get("sinfit_execution")
+        return cls(**data) if data else None
+
+
+def today(source_date_epoch: str | None) -> str:
+    """Today, or the day SOURCE_DATE_EPOCH names (reproducible builds)."""
+    if source_date_epoch:
+        moment = dt.datetime.fromtimestamp(int(source_date_epoch), tz=dt.UTC)
+    else:
+        moment = dt.datetime.now(dt.UTC)
+    return moment.date().isoformat()
+
+
+def proof_line(execution: Execution, blocks: int, language: str) -> str:
+    seconds = text(language, "seconds").format(n=execution.seconds)
+    return text(language, "proof").format(
+        date=execution.date,
+        python=execution.python,
+        torch=execution.torch,
+        seconds=seconds,
+        blocks=blocks,
+    )
+
+
+def header_html(
+    stem: str, language: str, execution: Execution | None, blocks: int, colab: str | None
+) -> str:
+    """The lines under a tutorial's title: the proof line (when it was executed) and links."""
+    import html
+
+    links = [
+        f'<a href="{stem}.ipynb" download>{html.escape(text(language, "notebook"))} '
+        f"({stem}.ipynb)</a>",
+        f'<a href="{stem}.py" download>{html.escape(text(language, "script_link"))} '
+        f"({stem}.py)</a>",
+    ]
+    if colab:
+        links.append(f'<a href="{html.escape(colab)}">{html.escape(text(language, "colab"))}</a>')
+    parts = ['<div class="sinfit-about">']
+    if execution is not None:
+        parts.append(
+            f'<p class="sinfit-proof">{html.escape(proof_line(execution, blocks, language))}</p>'
+        )
+    parts.append('<p class="sinfit-download">' + " · ".join(links) + "</p>")
+    parts.append("</div>\n")
+    return "\n".join(parts)
+
+
+def colab_url(repo_url: str | None, branch: str, path: str) -> str | None:
+    """Colab's address for a notebook at ``path`` on ``branch`` of a GitHub repository."""
+    if not repo_url:
+        return None
+    repo = repo_url.rstrip("/").removesuffix(".git")
+    prefix = "https://github.com/"
+    if not repo.startswith(prefix):
+        return None  # Colab opens notebooks from GitHub only
+    return f"https://colab.research.google.com/github/{repo[len(prefix) :]}/blob/{branch}/{path}"
