@@ -1,0 +1,101 @@
+"""What a reader downloads: the install cell, the script, links, the proof line, Colab."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from extensions.sitebuild import downloads
+
+WHEEL = "http://127.0.0.1:1/sinfit/downloads/sinfit-0.1.0-py3-none-any.whl"
+
+
+def lesson() -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "P"}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Title\n\nSee [the first lesson](hand-gradients.md#data)."),
+        nbformat.v4.new_code_cell("import matplotlib\nmatplotlib.use('Agg')\nprint('hello')"),
+        nbformat.v4.new_code_cell(
+            "from matplotlib.figure import Figure\n"
+            "fig = Figure()\nfig.add_subplot().plot([1, 2])\nfig"
+        ),
+    ]
+    nb.cells[2].outputs = [
+        nbformat.v4.new_output("display_data", data={"image/svg+xml": "<svg/>"}),
+    ]
+    return nb
+
+
+def test_the_install_cell_comes_first_in_the_page_language_and_installs_only_when_missing() -> None:
+    for language, word in (("en", "Installs"), ("ko", "설치합니다")):
+        nb = downloads.notebook_download(lesson(), WHEEL, language)
+        cell = nb.cells[1]
+        assert cell.cell_type == "code" and word in cell.source
+        assert 'if importlib.util.find_spec("sinfit") is None:' in cell.source
+        assert f"%pip install --quiet {WHEEL}" in cell.source
+        assert nb.cells[2].source.startswith("import matplotlib"), "the lesson follows unchanged"
+        nbformat.validate(nb)
+
+
+def test_the_script_saves_each_figure_and_runs(tmp_path: Path) -> None:
+    script = downloads.script_download(lesson(), "lesson", WHEEL, "en")
+    assert "# %%" in script and "pip install " + WHEEL in script
+    (tmp_path / "lesson.py").write_text(script, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "lesson.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "hello\n"
+    assert (tmp_path / "lesson-figure-1.svg").read_text().lstrip().startswith("<?xml")
+    assert "lesson-figure-1.svg" in proc.stderr
+
+
+def test_links_to_other_pages_become_site_addresses() -> None:
+    nb = downloads.absolute_links(lesson(), "https://x.example/sinfit/ko/autograd/")
+    assert "(https://x.example/sinfit/ko/hand-gradients/#data)" in nb.cells[0].source
+
+
+def test_the_proof_line_says_when_with_what_how_long_and_how_many_blocks() -> None:
+    run = downloads.Execution(date="2026-11-27", python="3.11.7", torch="2.13.0", seconds=1.234)
+    en = downloads.proof_line(run, 6, "en")
+    assert en == (
+        "Executed on 2026-11-27 with Python 3.11.7 and torch 2.13.0. Its code ran in 1.2 s; "
+        "the tests run all 6 of its code blocks."
+    )
+    ko = downloads.proof_line(run, 6, "ko")
+    assert "2026-11-27" in ko and "1.2초" in ko and "6개" in ko
+
+
+def test_the_date_follows_source_date_epoch() -> None:
+    assert downloads.today("0") == "1970-01-01"
+    assert len(downloads.today(None)) == 10
+
+
+def test_colab_links_only_for_a_github_repository() -> None:
+    assert downloads.colab_url(None, "notebooks", "ko/autograd/autograd.ipynb") is None
+    assert downloads.colab_url("https://gitlab.com/a/b", "notebooks", "x.ipynb") is None
+    assert downloads.colab_url("https://github.com/me/sinfit/", "notebooks", "ko/a/a.ipynb") == (
+        "https://colab.research.google.com/github/me/sinfit/blob/notebooks/ko/a/a.ipynb"
+    )
+
+
+def test_the_header_links_the_downloads_and_colab_only_when_given() -> None:
+    run = downloads.Execution(date="2026-11-27", python="3.11.7", torch="2.13.0", seconds=1.0)
+    plain = downloads.header_html("autograd", "en", run, 6, None)
+    assert 'href="autograd.ipynb"' in plain and 'href="autograd.py"' in plain
+    assert "colab" not in plain.lower() and "sinfit-proof" in plain
+    with_colab = downloads.header_html("autograd", "ko", None, 6, "https://colab.example/x")
+    assert "Colab에서 열기" in with_colab and "sinfit-proof" not in with_colab
+
+
+def test_the_wheel_is_built_once_per_version_of_the_sources(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    cache = tmp_path / "wheels"
+    first = downloads.wheel(root, cache)
+    assert first.name.startswith("sinfit-") and first.suffix == ".whl"
+    assert downloads.wheel(root, cache) == first
+    assert not (root / "build").exists() or (root / "build").stat().st_mtime < first.stat().st_mtime
