@@ -118,14 +118,15 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """A built site served on 127.0.0.1 at a free port, under its published path."""
-    handler_class = type("Handler", (_SiteHandler,), {"prefix": site_prefix()})
+def serve(site: Path, port: int = 0, prefix: str | None = None) -> Iterator[str]:
+    """A built site served on 127.0.0.1 under its published path, at ``port`` (0: a free one)."""
+    prefix = site_prefix() if prefix is None else prefix
+    handler_class = type("Handler", (_SiteHandler,), {"prefix": prefix})
     handler = functools.partial(handler_class, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{site_prefix()}"
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
     finally:
         server.shutdown()
         server.server_close()

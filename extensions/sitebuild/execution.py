@@ -52,9 +52,12 @@ EXECUTION_KEY = "sinfit_execution"  # notebook metadata: when and how long the p
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 # What runs in the shared kernel between two pages: a clean namespace, no figure left open,
-# and the working directory of the next page.
+# and the working directory of the next page. No inline-backend formats: once a page imports
+# pyplot, matplotlib-inline would add a PNG copy to every later figure (sinfit's figures show
+# their own SVG), and a page's outputs would depend on the pages that ran before it.
 RESET_CODE = """\
 %reset -f
+%config InlineBackend.figure_formats = set()
 import os as _os, sys as _sys
 if "matplotlib.pyplot" in _sys.modules:  # never import pyplot here: it costs time and
     _sys.modules["matplotlib.pyplot"].close("all")  # switches on a second figure formatter

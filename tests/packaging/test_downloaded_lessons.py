@@ -1,0 +1,138 @@
+"""Every downloaded lesson runs where a reader runs it: outside the repository.
+
+The site is built with ``site_url`` pointing at a local server and served there. In a fresh venv
+with torch, matplotlib, a Jupyter kernel and pip (no sinfit, no checkout), each downloaded
+notebook of both languages runs top to bottom with nbclient: its first cell installs sinfit from
+the served site, and what it prints equals what the page shows. Then each ``.py`` download runs
+with ``python``, prints the same and saves its figures.
+
+This module takes about a minute and a half: one build of a copy with the execution cache, one
+venv layer, ten notebooks and ten scripts, each importing torch afresh.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from extensions.sitebuild.project import copy_project
+from tests.conftest import LANGUAGES, page_path, run_build, serve, site_prefix, tutorial_pages
+from tests.fresh_venv import KERNEL_REQUIREMENTS, Venv, session_venv
+
+STEMS = [p.stem for p in tutorial_pages()]
+
+RUN_NOTEBOOK = """
+import sys, nbformat, nbclient
+nb = nbformat.read(sys.argv[1], as_version=4)
+nbclient.NotebookClient(nb, timeout=600, kernel_name="python3").execute()
+nbformat.write(nb, sys.argv[2])
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory):
+    """(site folder, site address): a copy built for, and served at, a local address."""
+    root = tmp_path_factory.mktemp("reader")
+    project = copy_project(root / "project", with_cache=True)
+    port = free_port()
+    config = project / "mkdocs.yml"
+    url = f"http://127.0.0.1:{port}{site_prefix()}/"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        "\n".join(f"site_url: {url}" if line.startswith("site_url:") else line
+                  for line in text.splitlines()) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    site = root / "site"
+    proc = run_build(project, site)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with serve(site, port=port) as address:
+        assert address + "/" == url
+        yield site, url
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory: pytest.TempPathFactory) -> Venv:
+    """A reader's Jupyter with pip (``%pip`` needs it), and no sinfit."""
+    venv = session_venv(tmp_path_factory, "reader", (*KERNEL_REQUIREMENTS, "pip"))
+    missing = venv.run(["python", "-c", "import sinfit"])
+    assert missing.returncode != 0 and "No module named 'sinfit'" in missing.stderr
+    return venv
+
+
+def printed(nb: nbformat.NotebookNode) -> list[str]:
+    """What each code cell printed, cell by cell."""
+    return [
+        "".join(o.get("text", "") for o in c.outputs if o.get("name") == "stdout")
+        for c in nb.cells
+        if c.cell_type == "code"
+    ]
+
+
+def downloaded(site: Path, language: str, stem: str, suffix: str) -> Path:
+    return site / page_path(language, stem).strip("/") / f"{stem}.{suffix}"
+
+
+def test_every_downloaded_notebook_installs_sinfit_and_prints_what_the_page_shows(
+    served, reader: Venv, tmp_path: Path
+) -> None:
+    site, url = served
+    for language in LANGUAGES:
+        for stem in STEMS:
+            source = downloaded(site, language, stem, "ipynb")
+            page = nbformat.read(source, as_version=4)
+            assert url + "downloads/sinfit-" in page.cells[1].source, "the install cell comes first"
+            out = tmp_path / f"{language}-{stem}.ipynb"
+            proc = reader.run(["python", "-c", RUN_NOTEBOOK, source, out], cwd=tmp_path)
+            assert proc.returncode == 0, f"{language}/{stem}: {proc.stderr[-3000:]}"
+            ran = nbformat.read(out, as_version=4)
+            # the install cell aside (pip's note), every cell prints what the page shows
+            assert printed(ran)[1:] == printed(page)[1:], f"{language}/{stem}"
+    version = reader.run_python("import sinfit; print(sinfit.__file__)")
+    assert str(reader.path) in version, "sinfit came from the site, into the reader's venv"
+
+
+def test_every_downloaded_script_runs_and_saves_its_figures(
+    served, reader: Venv, tmp_path: Path
+) -> None:
+    site, _ = served
+    reader.run_python("import sinfit")  # installed from the site by a notebook, or:
+    for language in LANGUAGES:
+        for stem in STEMS:
+            folder = tmp_path / language / stem
+            folder.mkdir(parents=True)
+            script = downloaded(site, language, stem, "py")
+            proc = reader.run(["python", script], cwd=folder)
+            assert proc.returncode == 0, f"{language}/{stem}: {proc.stderr[-3000:]}"
+            page = nbformat.read(downloaded(site, language, stem, "ipynb"), as_version=4)
+            assert proc.stdout == "".join(printed(page)[1:]), f"{language}/{stem}"
+            figures = sum(
+                1
+                for c in page.cells
+                if c.cell_type == "code"
+                for o in c.outputs
+                if "image/svg+xml" in o.get("data", {})
+            )
+            assert len(list(folder.glob(f"{stem}-figure-*.svg"))) == figures
+
+
+def test_the_wheel_is_published_with_the_site(served) -> None:
+    site, url = served
+    (wheel,) = (site / "downloads").glob("sinfit-*-py3-none-any.whl")
+    listing = subprocess.run(
+        ["python3", "-m", "zipfile", "-l", str(wheel)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "sinfit/__init__.py" in listing and "entry_points.txt" in listing
+    nb = json.loads(downloaded(site, "ko", STEMS[0], "ipynb").read_text(encoding="utf-8"))
+    assert url + "downloads/" + wheel.name in "".join(nb["cells"][1]["source"])
