@@ -21,7 +21,7 @@ def test_a_failing_cell_fails_the_build_and_names_the_page(tmp_path: Path) -> No
     proc = run_build(project, site)
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0
-    assert "ko/hand-gradients.md: code cell 3 failed" in output
+    assert "ko/hand-gradients.md: code cell 4 failed" in output
     assert "deliberately broken" in output
     assert "\x1b[" not in output, "no terminal colour codes in a log"
     # nothing half-published: no page of the broken language carries a traceback

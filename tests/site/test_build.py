@@ -159,3 +159,17 @@ def test_course_pages_link_to_the_previous_and_next_in_both_languages(built_site
                     a.get_text(strip=True) for a in footer.select(".md-nav--primary .md-nav__link")
                 ]
                 assert all(HANGUL.search(t) or t == "Autograd" for t in nav if t), nav
+
+
+def test_nav_labels_are_the_page_titles(built_site: Path) -> None:
+    """The sidebar names each lesson as its page does, in each language."""
+    for language in LANGUAGES:
+        for stem in tutorials():
+            html = soup(page_dir(built_site, language, stem) / "index.html")
+            title = html.select_one("article h1").get_text(strip=True).rstrip("¶")
+            labels = [
+                a.get_text(" ", strip=True)
+                for a in html.select(".md-nav--primary a.md-nav__link")
+                if (a.get("href") or "").rstrip("/").endswith(stem) or "--active" in str(a)
+            ]
+            assert title in labels, f"{language}/{stem}: title {title!r}, nav {labels}"

@@ -49,7 +49,7 @@ def test_parity_names_a_code_cell_changed_in_one_language(tmp_path: Path) -> Non
     page = docs / "ko" / "hand-gradients.md"
     page.write_text(page.read_text().replace("learning_rate = 1e-6", "learning_rate = 2e-6"))
     (problem,) = source_parity(docs)
-    assert problem.startswith("hand-gradients.md: code cell 4 differs between en and ko")
+    assert problem.startswith("hand-gradients.md: code cell 5 differs between en and ko")
     assert "learning_rate = 2e-6" in problem
 
 
