@@ -15,27 +15,27 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from extensions.sitebuild.project import copy_project
+from extensions.sitebuild.project import copy_project, languages, mkdocs_config
+from extensions.sitebuild.project import tutorial_pages as _tutorial_pages
 
 # Figures in snippet tests are never shown; no display is needed anywhere in the tests.
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
-LANGUAGES = ("en", "ko")
+# The languages, default first, as mkdocs.yml's i18n entry lists them (one place for all).
+LANGUAGES = languages()
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-def tutorial_pages(language: str = "en") -> list[Path]:
+def tutorial_pages(language: str = LANGUAGES[0]) -> list[Path]:
     """The jupytext pages of one language (the ones that are executed)."""
-    from extensions.sitebuild.execution import is_tutorial
-
-    return sorted(p for p in (ROOT / "docs" / language).rglob("*.md") if is_tutorial(p))
+    return _tutorial_pages(language)
 
 
 def page_path(language: str, stem: str) -> str:
     """A tutorial's URL path below the site root."""
-    return f"/{stem}/" if language == "en" else f"/{language}/{stem}/"
+    return f"/{stem}/" if language == LANGUAGES[0] else f"/{language}/{stem}/"
 
 
 def run_build(project: Path, site: Path, *extra: str, env: dict[str, str] | None = None):
@@ -57,17 +57,6 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     proc = run_build(ROOT, site)
     assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
     return site
-
-
-def mkdocs_config() -> dict:
-    """mkdocs.yml as data (its !ENV and !!python tags read as None)."""
-    import yaml
-
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
 
 
 def site_prefix() -> str:

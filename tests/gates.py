@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import jupytext
@@ -16,8 +17,9 @@ from bs4 import BeautifulSoup
 
 from extensions.sitebuild.code import without_comments
 from extensions.sitebuild.execution import is_tutorial
+from extensions.sitebuild.project import languages
 
-LANGUAGES = ("en", "ko")
+LANGUAGES = languages()  # from mkdocs.yml; each gate takes others for a project's copy
 ALT = re.compile(r"<!--\s*alt:")
 HEADING = re.compile(r"^(#{1,6})\s+\S", re.MULTILINE)
 
@@ -33,46 +35,56 @@ def _markdown_headings(path: Path) -> list[int]:
     return [len(m.group(1)) for m in HEADING.finditer(text)]
 
 
-def source_parity(docs: Path) -> list[str]:
-    """Both languages have every page; tutorials share code cells (comments aside: they are
-    translated) and heading structure."""
+def source_parity(docs: Path, langs: Sequence[str] = LANGUAGES) -> list[str]:
+    """Every language has every page of the default one (first in ``langs``) and no other;
+    tutorials share code cells (comments aside: they are translated) and heading structure."""
     problems = []
-    en, ko = pages(docs, "en"), pages(docs, "ko")
-    for name in sorted(en - ko):
-        problems.append(f"{name}: missing in ko (exists in en)")
-    for name in sorted(ko - en):
-        problems.append(f"{name}: missing in en (exists in ko)")
-    for name in sorted(en & ko):
-        paths = {lang: docs / lang / name for lang in LANGUAGES}
-        levels = {lang: _markdown_headings(p) for lang, p in paths.items()}
-        if levels["en"] != levels["ko"]:
+    default, others = langs[0], langs[1:]
+    base = pages(docs, default)
+    for lang in others:
+        have = pages(docs, lang)
+        for name in sorted(base - have):
+            problems.append(f"{name}: missing in {lang} (exists in {default})")
+        for name in sorted(have - base):
+            problems.append(f"{name}: missing in {default} (exists in {lang})")
+        for name in sorted(base & have):
+            problems += _page_parity(docs, name, default, lang)
+    return problems
+
+
+def _page_parity(docs: Path, name: str, default: str, lang: str) -> list[str]:
+    problems = []
+    paths = {default: docs / default / name, lang: docs / lang / name}
+    levels = {k: _markdown_headings(p) for k, p in paths.items()}
+    if levels[default] != levels[lang]:
+        problems.append(
+            f"{name}: heading structure differs: {default} has levels {levels[default]}, "
+            f"{lang} has {levels[lang]}"
+        )
+    if not all(is_tutorial(p) for p in paths.values()):
+        if any(is_tutorial(p) for p in paths.values()):
+            problems.append(f"{name}: a tutorial in one language only ({default}, {lang})")
+        return problems
+    cells = {
+        k: [without_comments(c.source) for c in jupytext.read(p).cells if c.cell_type == "code"]
+        for k, p in paths.items()
+    }
+    a_cells, b_cells = cells[default], cells[lang]
+    if len(a_cells) != len(b_cells):
+        problems.append(
+            f"{name}: {default} has {len(a_cells)} code cells, {lang} has {len(b_cells)}"
+        )
+    for n, (a, b) in enumerate(zip(a_cells, b_cells, strict=False), start=1):
+        if a != b:
             problems.append(
-                f"{name}: heading structure differs: en has levels {levels['en']}, "
-                f"ko has {levels['ko']}"
+                f"{name}: code cell {n} differs between {default} and {lang} ({lang}: {b[:60]!r})"
             )
-        if not all(is_tutorial(p) for p in paths.values()):
-            if any(is_tutorial(p) for p in paths.values()):
-                problems.append(f"{name}: a tutorial in one language only")
-            continue
-        cells = {
-            lang: [
-                without_comments(c.source) for c in jupytext.read(p).cells if c.cell_type == "code"
-            ]
-            for lang, p in paths.items()
-        }
-        if len(cells["en"]) != len(cells["ko"]):
-            problems.append(
-                f"{name}: en has {len(cells['en'])} code cells, ko has {len(cells['ko'])}"
-            )
-        for n, (a, b) in enumerate(zip(cells["en"], cells["ko"], strict=False), start=1):
-            if a != b:
-                problems.append(f"{name}: code cell {n} differs between en and ko (ko: {b[:60]!r})")
     return problems
 
 
 def built_page(site: Path, language: str, name: str) -> Path:
     stem = Path(name).with_suffix("")
-    folder = site if language == "en" else site / language
+    folder = site if language == LANGUAGES[0] else site / language
     return folder / ("index.html" if stem.name == "index" else f"{stem}/index.html")
 
 
@@ -89,23 +101,26 @@ def built_counts(path: Path) -> dict[str, object]:
     }
 
 
-def built_parity(site: Path, docs: Path) -> list[str]:
-    """The built pages match across languages: figures, printed outputs, headings."""
+def built_parity(site: Path, docs: Path, langs: Sequence[str] = LANGUAGES) -> list[str]:
+    """The built pages match the default language's: figures, printed outputs, headings."""
     problems = []
-    for name in sorted(pages(docs, "en") & pages(docs, "ko")):
-        counts = {lang: built_counts(built_page(site, lang, name)) for lang in LANGUAGES}
-        for key in ("figures", "outputs", "headings"):
-            if counts["en"][key] != counts["ko"][key]:
-                problems.append(
-                    f"{name}: built {key} differ: en {counts['en'][key]}, ko {counts['ko'][key]}"
-                )
+    default = langs[0]
+    for lang in langs[1:]:
+        for name in sorted(pages(docs, default) & pages(docs, lang)):
+            counts = {k: built_counts(built_page(site, k, name)) for k in (default, lang)}
+            for key in ("figures", "outputs", "headings"):
+                if counts[default][key] != counts[lang][key]:
+                    problems.append(
+                        f"{name}: built {key} differ: {default} {counts[default][key]}, "
+                        f"{lang} {counts[lang][key]}"
+                    )
     return problems
 
 
-def did_it_run(site: Path, docs: Path) -> list[str]:
+def did_it_run(site: Path, docs: Path, langs: Sequence[str] = LANGUAGES) -> list[str]:
     """Every built tutorial, each language, has its figures and non-empty printed output."""
     problems = []
-    for language in LANGUAGES:
+    for language in langs:
         for name in sorted(pages(docs, language)):
             source = docs / language / name
             if not is_tutorial(source):
@@ -207,10 +222,10 @@ def typed_numbers(text: str) -> list[str]:
     return found
 
 
-def unglued_numbers(docs: Path) -> list[str]:
+def unglued_numbers(docs: Path, langs: Sequence[str] = LANGUAGES) -> list[str]:
     """Every number in a tutorial's prose or alt text that is neither glued nor in its code."""
     problems = []
-    for language in LANGUAGES:
+    for language in langs:
         for name in sorted(pages(docs, language)):
             path = docs / language / name
             if is_tutorial(path):

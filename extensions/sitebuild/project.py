@@ -26,3 +26,34 @@ def copy_project(dest: Path, *, with_cache: bool = False, root: Path = ROOT) -> 
         else:
             shutil.copy2(src, dest / part)
     return dest
+
+
+def mkdocs_config(root: Path = ROOT) -> dict:
+    """mkdocs.yml as data (its ``!ENV`` and ``!!python`` tags read as None)."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    return yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+
+
+def languages(root: Path = ROOT) -> tuple[str, ...]:
+    """The site's languages, the default one first: the i18n plugin's entry in mkdocs.yml is
+    the one place they are listed (each is a folder ``docs/<locale>/``)."""
+    for plugin in mkdocs_config(root)["plugins"]:
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            entries = plugin["i18n"]["languages"]
+            break
+    else:
+        raise ValueError(f"{root / 'mkdocs.yml'} has no i18n plugin entry listing the languages")
+    default = [e["locale"] for e in entries if e.get("default")]
+    return tuple(default + [e["locale"] for e in entries if not e.get("default")])
+
+
+def tutorial_pages(language: str, root: Path = ROOT) -> list[Path]:
+    """The jupytext pages of one language (the ones that are executed), by name."""
+    from extensions.sitebuild.execution import is_tutorial
+
+    return sorted(p for p in (root / "docs" / language).rglob("*.md") if is_tutorial(p))

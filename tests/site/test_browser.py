@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import page_path, tutorial_pages
+from tests.conftest import LANGUAGES, page_path, tutorial_pages
 
 pytestmark = pytest.mark.browser
 STEMS = [p.stem for p in tutorial_pages()]
@@ -35,7 +35,7 @@ def tab(browser, site_url: str):
     page.close()
 
 
-@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("stem", STEMS)
 def test_tutorial_shows_its_images(tab, site_url: str, language: str, stem: str) -> None:
     tab.goto(site_url + page_path(language, stem))

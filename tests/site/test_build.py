@@ -11,14 +11,14 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import LANGUAGES, ROOT, mkdocs_config, tutorial_pages
+from tests.conftest import LANGUAGES, ROOT, mkdocs_config, page_path, tutorial_pages
 from tests.gates import built_page
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
 def page_dir(site: Path, language: str, stem: str) -> Path:
-    return site / ("" if language == "en" else language) / stem
+    return site / page_path(language, stem).strip("/")
 
 
 def soup(path: Path) -> BeautifulSoup:

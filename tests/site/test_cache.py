@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from extensions.sitebuild.execution import REPORT_ROW
-from tests.conftest import copy_project, run_build, tutorial_pages
+from tests.conftest import LANGUAGES, copy_project, page_path, run_build, tutorial_pages
 
 PAGE = "hand-gradients"
 
@@ -35,7 +35,7 @@ class Project:
         return self.root / "docs" / language / f"{PAGE}.md"
 
     def html(self, language: str) -> str:
-        folder = self.site / ("" if language == "en" else language) / PAGE
+        folder = self.site / page_path(language, PAGE).strip("/")
         return (folder / "index.html").read_text(encoding="utf-8")
 
     def edit(self, path: Path, old: str, new: str) -> None:
@@ -49,7 +49,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """A copy whose only tutorial is PAGE: the other tutorials become plain pages, so every
     build here executes at most one page per language and the reports stay short."""
     root = copy_project(tmp_path_factory.mktemp("cache") / "project")
-    for language in ("en", "ko"):
+    for language in LANGUAGES:
         for other in tutorial_pages(language):
             if other.stem != PAGE:
                 (root / "docs" / language / other.name).write_text(f"# {other.stem}\n")
@@ -74,10 +74,10 @@ def test_prose_edit_does_not_execute(project: Project) -> None:
 
 
 def test_code_edit_executes_once_and_shows_the_new_output(project: Project) -> None:
-    for language in ("en", "ko"):
+    for language in LANGUAGES:
         project.edit(project.page(language), "print(x.shape, y.shape)", 'print("edited", x.shape)')
     assert project.build() == {EN: "executed", KO: "cached"}
-    for language in ("en", "ko"):
+    for language in LANGUAGES:
         assert "edited torch.Size([1000])" in project.html(language)
 
 
@@ -91,13 +91,13 @@ def prose(html: str) -> list[str]:
 
 def test_code_edit_moves_the_glued_numbers_of_both_languages(project: Project) -> None:
     """No prose is edited: the numbers the prose cites follow the code, in both languages."""
-    before = {language: prose(project.html(language)) for language in ("en", "ko")}
+    before = {language: prose(project.html(language)) for language in LANGUAGES}
     sources = {language: project.page(language).read_text(encoding="utf-8") for language in before}
     assert all("{{" in text for text in sources.values()), "the page cites computed values"
-    for language in ("en", "ko"):
+    for language in LANGUAGES:
         project.edit(project.page(language), "learning_rate = 1e-6", "learning_rate = 2e-6")
     assert project.build() == {EN: "executed", KO: "cached"}
-    for language in ("en", "ko"):
+    for language in LANGUAGES:
         after = prose(project.html(language))
         assert len(after) == len(before[language])
         changed = [b for a, b in zip(before[language], after, strict=True) if a != b]
