@@ -1,0 +1,45 @@
+"""The same sources build the same site, byte for byte, wherever they are checked out."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import time
+from pathlib import Path
+
+from tests.conftest import copy_project, run_build
+
+
+def differing(a: Path, b: Path) -> list[str]:
+    """Files that differ between two trees, or exist in one only (``diff -r``)."""
+    found: list[str] = []
+
+    def walk(cmp: filecmp.dircmp, prefix: str) -> None:
+        found.extend(prefix + n for n in cmp.left_only + cmp.right_only + cmp.funny_files)
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+        found.extend(prefix + n for n in mismatch + errors)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(a, b), "")
+    return sorted(found)
+
+
+def test_two_checkouts_of_the_same_sources_build_identical_sites(tmp_path: Path) -> None:
+    """Both copies start from the same execution cache (a cold one would re-measure how long
+    each page took, the one figure of a page that is a measurement); the second copy's files
+    are all newer, as in a later clone. SOURCE_DATE_EPOCH dates the build, as a deploy does."""
+    env = {"SOURCE_DATE_EPOCH": "1796083200"}
+    first = copy_project(tmp_path / "a" / "project", with_cache=True)
+    second = copy_project(tmp_path / "b" / "checkout" / "project", with_cache=True)
+    later = time.time() + 3600
+    for path in second.rglob("*"):
+        os.utime(path, (later, later))
+    sites = []
+    for project in (first, second):
+        site = project.parent / "site"
+        proc = run_build(project, site, env=env)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        sites.append(site)
+    assert list(sites[0].rglob("*.ipynb")) and list(sites[0].rglob("*.whl"))
+    assert differing(*sites) == []
