@@ -6,21 +6,16 @@ environment, with no ``sinfit`` from the checkout on its path, whose packages co
 ``constraints.txt`` as the project's own ``.venv`` (so ``torch==2.13.0`` takes the CPU build).
 
 Installing torch is what costs time (about 15 s on 2 cores: unpacking about 1 GB). So a session
-installs torch and matplotlib once, into a *base* venv that no test changes (:func:`base_venv`),
+installs torch and matplotlib once, into a *base* venv that no test changes (``base``),
 and each test's venv is a thin *layer* on top of it (:func:`create_venv` with ``base=``): its own
 interpreter and site-packages, where pip installs what that test adds, plus a ``.pth`` file that
 puts the base's site-packages after its own on ``sys.path``. pip treats the base's packages as
 already installed and never removes them ("outside environment"). A layer takes a few seconds.
 
-Two layers are ready as session fixtures, shared by every test that asks for them:
-
-* :func:`kernel_venv`: torch, matplotlib, ipykernel and nbclient, no sinfit: a reader's Jupyter,
-  for running downloaded notebooks with nbclient.
-* the packaging tests' venv (``tests/packaging/conftest.py``): sinfit from the built wheel.
-
-To use :func:`kernel_venv` outside ``tests/packaging``, import it into that folder's
-``conftest.py`` (``from tests.fresh_venv import kernel_venv  # noqa: F401``); every import
-shares one venv per session.
+:func:`session_venv` gives each name one venv per session, whichever test asks first; layers in
+use: ``sinfit-wheel`` (tests/packaging/conftest.py: sinfit from the built wheel) and ``reader``
+(tests/packaging/test_downloaded_lessons.py: :data:`KERNEL_REQUIREMENTS` and pip, no sinfit,
+where downloaded notebooks install sinfit themselves).
 
 ``SINFIT_CONSTRAINTS`` (set by the Makefile; empty in the weekly drift workflow) names the
 constraints file; empty means none, so the newest releases that the requirements allow.
@@ -220,20 +215,3 @@ def session_venv(
     (torch and matplotlib) unless ``on_base`` is false."""
     root = factory.getbasetemp() / "fresh-venvs"
     return _session_venv(root / name, tuple(requirements), root / "base" if on_base else None)
-
-
-@pytest.fixture(scope="session")
-def base_venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
-    """torch and matplotlib under the constraints, nothing else: the layers' common base."""
-    return session_venv(tmp_path_factory, "base", BASE_REQUIREMENTS, on_base=False)
-
-
-@pytest.fixture(scope="session")
-def kernel_venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
-    """A reader's Jupyter: torch, matplotlib, ipykernel and nbclient; no sinfit, no checkout.
-
-    Run notebooks in it with nbclient from its own Python (``kernel_venv.run(["python",
-    script])``): the ``python3`` kernel is then the venv's interpreter. A notebook that
-    ``%pip install``s sinfit installs it into this venv, for the rest of the session.
-    """
-    return session_venv(tmp_path_factory, "kernel", KERNEL_REQUIREMENTS)

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fresh_venv import ROOT, Venv, base_venv, kernel_venv, session_venv
-
-__all__ = ["base_venv", "kernel_venv"]  # fixtures re-exported for the tests of this folder
+from tests.fresh_venv import ROOT, Venv, session_venv
 
 #: What a clone does not hold: build outputs, caches, environments.
 NOT_IN_A_CHECKOUT = (
