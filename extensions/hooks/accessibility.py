@@ -15,13 +15,27 @@ Colour contrast of code tokens, links in running text and the footer is fixed in
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from extensions.sitebuild import pages  # noqa: E402
+from extensions.sitebuild.upstream import UpstreamChanged  # noqa: E402
+
 SEARCH_NAME = {"en": "Search", "ko": "검색"}
 
 
 def on_post_page(output: str, page, config) -> str:
     name = SEARCH_NAME.get(str(config["theme"]["language"]), SEARCH_NAME["en"])
-    output = output.replace(
-        '<div class="md-search" data-md-component="search" role="dialog">',
-        f'<div class="md-search" data-md-component="search" role="dialog" aria-label="{name}">',
-    )
-    return output.replace('<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb')
+    try:
+        output = pages.name_search_dialog(output, page.file.src_uri, name)
+        if getattr(page, "nb_url", None):
+            output = pages.focusable_code_cells(output, page.file.src_uri)
+    except UpstreamChanged as err:
+        raise PluginError(str(err)) from None
+    return output

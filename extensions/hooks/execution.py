@@ -25,6 +25,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from types import ModuleType
 
 import jupytext
 import mkdocs_jupyter.nbconvert2 as nbconvert2
@@ -42,6 +43,8 @@ from extensions.sitebuild.execution import (  # noqa: E402
     downloadable,
     is_tutorial,
 )
+from extensions.sitebuild.project import languages  # noqa: E402
+from extensions.sitebuild.upstream import UpstreamChanged, replace  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.execution")
 
@@ -76,12 +79,31 @@ class _JupytextReadingExecutedPages:
             raise PluginError(str(err)) from None
 
 
-nbconvert2.jupytext = _JupytextReadingExecutedPages()
+replace(nbconvert2, "jupytext", _JupytextReadingExecutedPages(), kind=ModuleType)
+
+
+LANGUAGES = languages(ROOT)
 
 
 def _language(config) -> str:
     """The language being built: mkdocs-static-i18n sets the theme's language per build."""
-    return str(config["theme"]["language"])
+    language = str(config["theme"]["language"])
+    if language not in LANGUAGES:
+        raise PluginError(
+            str(
+                UpstreamChanged(
+                    f"the theme's language is {language!r}, none of {LANGUAGES}: "
+                    f"{installed_i18n()} no longer sets it per language build"
+                )
+            )
+        )
+    return language
+
+
+def installed_i18n() -> str:
+    from extensions.sitebuild.upstream import installed
+
+    return installed("mkdocs_static_i18n")
 
 
 def _interrupted(signum, frame) -> None:

@@ -11,10 +11,15 @@
 
 from __future__ import annotations
 
-import re
+import sys
+from pathlib import Path
 
-_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from extensions.sitebuild import pages  # noqa: E402
 
 
 def on_post_page(output: str, page, config) -> str:
-    return _ALTERNATE.sub("", output)
+    return pages.drop_alternate_links(output, page.file.src_uri)

@@ -1,4 +1,7 @@
-"""Fixes to how mkdocs-jupyter renders notebook pages, for a bilingual site that works offline.
+"""MkDocs adapter: fixes to how mkdocs-jupyter renders notebook pages, for a bilingual site that
+works offline. The logic is in :mod:`extensions.sitebuild.pages`; every patch of an upstream
+attribute goes through :func:`extensions.sitebuild.upstream.replace`, which fails the build
+naming the attribute and the installed version when upstream moved it.
 
 Each fix names the upstream gap it fills:
 
@@ -38,23 +41,25 @@ execution hook's (``extensions/hooks/execution.py``): they come from the execute
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import html
 import os
-import posixpath
-import re
+import sys
 from pathlib import Path
 
-import latex2mathml.converter
 import mkdocs_jupyter.convert
 import mkdocs_jupyter.plugin
 import nbconvert.filters.strings
 from markdown import Markdown
 from markdown.extensions.toc import TocExtension
 from mkdocs.exceptions import PluginError
-from mkdocs.utils import get_relative_url
 from pymdownx.slugs import slugify
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from extensions.sitebuild import pages  # noqa: E402
+from extensions.sitebuild.execution import is_tutorial  # noqa: E402
+from extensions.sitebuild.upstream import UpstreamChanged, replace  # noqa: E402
 
 SLUGIFY = slugify(case="lower")
 
@@ -70,157 +75,49 @@ def _markdown_toc(markdown_source: str, toc_depth: int):
     return md.toc_tokens
 
 
-def _header_id(slug: str) -> str:
+def _header_id(header_contents: str) -> str:
     # nbconvert percent-encodes ids ("%EB%8D%B0..."), but the TOC links to "#데이터" and a
     # browser matches a fragment against the decoded id: keep the id as the slug made it.
-    return slug.replace(" ", "-")
+    return header_contents.replace(" ", "-")
 
 
-mkdocs_jupyter.convert.slugify = _slug
-nbconvert.filters.strings._convert_header_id = _header_id  # imported at call time upstream
-mkdocs_jupyter.plugin._get_markdown_toc = _markdown_toc
-
-
-# --- math ----------------------------------------------------------------------------------
-_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.DOTALL)
-# nbconvert's lab template also imports mermaid.js from cdnjs (when a page has diagrams, which
-# ours never do); no script of a page may name another host.
-_REMOTE_SCRIPT = re.compile(
-    r"<script\b[^>]*>(?:(?!</script>).)*?https://cdnjs\.cloudflare\.com(?:(?!</script>).)*?</script>",
-    re.DOTALL,
+replace(mkdocs_jupyter.convert, "slugify", _slug, parameters=["value"])
+# imported at call time upstream, so replacing the module attribute reaches every caller
+replace(nbconvert.filters.strings, "_convert_header_id", _header_id, parameters=["header_contents"])
+replace(
+    mkdocs_jupyter.plugin,
+    "_get_markdown_toc",
+    _markdown_toc,
+    parameters=["markdown_source", "toc_depth"],
 )
-_SKIP = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>|<script\b.*?</script>)", re.DOTALL)
-_MATH = re.compile(
-    r"\$\$(?P<d1>.+?)\$\$"  # $$ display $$
-    r"|\\\[(?P<d2>.+?)\\\]"  # \[ display \]
-    # $inline$: may touch a letter (Korean particles follow formulas: $x$의), never a digit
-    r"|(?<![\\$\w])\$(?P<i1>[^\s$](?:[^$]*?[^\s$])?)\$(?![\d$])"
-    r"|\\\((?P<i2>.+?)\\\)",  # \( inline \)
-    re.DOTALL,
-)
-
-
-def latex_to_mathml(latex: str, display: bool) -> str:
-    """One formula as MathML; the TeX stays in an annotation for copy and screen readers."""
-    tex = html.unescape(latex).strip()
-    mathml = latex2mathml.converter.convert(tex, display="block" if display else "inline")
-    head, body = mathml.split(">", 1)
-    body = body.removesuffix("</math>")
-    annotation = f'<annotation encoding="application/x-tex">{html.escape(tex)}</annotation>'
-    return f"{head}><semantics>{body}{annotation}</semantics></math>"
-
-
-def _render_math(fragment: str) -> str:
-    def one(m: re.Match[str]) -> str:
-        display = m.group("d1") or m.group("d2")
-        latex = display or m.group("i1") or m.group("i2")
-        return latex_to_mathml(latex, display=bool(display))
-
-    return _MATH.sub(one, fragment)
-
-
-def render_math(content: str) -> str:
-    """Every formula outside code, pre and script blocks, as MathML."""
-    content = _REMOTE_SCRIPT.sub("", _MATHJAX.sub("", content))
-    parts = _SKIP.split(content)
-    return "".join(p if i % 2 else _render_math(p) for i, p in enumerate(parts))
-
-
-# --- figures -------------------------------------------------------------------------------
-_ALT_OR_FIGURE = re.compile(
-    r"<!--\s*alt:\s*(?P<alt>.*?)\s*-->"
-    r'|<img alt="No description has been provided for this image" '
-    r'src="data:image/(?P<kind>svg\+xml|png);base64,(?P<data>[A-Za-z0-9+/=\s]+)"\s*/?>',
-    re.DOTALL,
-)
-_SVG_SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"')
-
-
-def extract_figures(content: str, page_name: str, out_dir: Path | None) -> str:
-    """Each inline figure to a file in ``out_dir`` and an <img> with its description."""
-    pending: str | None = None
-    count = 0
-
-    def one(m: re.Match[str]) -> str:
-        nonlocal count, pending
-        if m.group("alt") is not None:
-            pending = html.unescape(m.group("alt"))
-            return ""
-        count += 1
-        alt = pending
-        if not alt:
-            raise PluginError(
-                f"{page_name}: figure {count} has no description; write <!--alt: ...--> "
-                "in the Markdown above its code cell"
-            )
-        pending = None
-        data = base64.b64decode(m.group("data"))
-        suffix = "svg" if m.group("kind") == "svg+xml" else "png"
-        name = f"fig-{hashlib.sha256(data).hexdigest()[:12]}.{suffix}"
-        if out_dir is not None:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            (out_dir / name).write_bytes(data)
-        size = ""
-        if suffix == "svg" and (dims := _SVG_SIZE.search(data[:2000].decode("utf-8", "replace"))):
-            # SVG sizes are in points; 1 pt = 4/3 CSS px. Sizes stop the layout jumping.
-            w, h = (round(float(v) * 4 / 3) for v in dims.groups())
-            size = f' width="{w}" height="{h}"'
-        return f'<img class="sinfit-figure" src="{name}" alt="{html.escape(alt)}"{size}>'
-
-    return _ALT_OR_FIGURE.sub(one, content)
-
-
-# --- links between pages ------------------------------------------------------------------
-_MD_LINK = re.compile(r'href="(?![a-z]+:|/|#)([^"#]+\.md)(#[^"]*)?"')
-
-
-def resolve_links(content: str, page, files) -> str:
-    """``href="other.md#x"`` to the other page's URL, relative to this page."""
-    base = posixpath.dirname(page.file.src_uri)
-
-    def one(m: re.Match[str]) -> str:
-        target = files.get_file_from_path(posixpath.normpath(posixpath.join(base, m.group(1))))
-        if target is None:
-            raise PluginError(f"{page.file.src_uri}: link to a missing page: {m.group(1)}")
-        return f'href="{get_relative_url(target.url, page.url)}{m.group(2) or ""}"'
-
-    return _MD_LINK.sub(one, content)
-
-
-# --- one shared stylesheet -----------------------------------------------------------------
-_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL)
-
-
-def share_styles(content: str, page_url: str, site_dir: Path) -> str:
-    """Move the page's inline <style> blocks into one shared, content-hashed stylesheet."""
-    blocks = _STYLE.findall(content)
-    if not blocks or os.environ.get("SINFIT_INLINE_CSS") == "1":
-        return content
-    css = "\n".join(blocks)
-    name = f"assets/stylesheets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
-    target = site_dir / name
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(css, encoding="utf-8")
-    link = f'<link rel="stylesheet" href="{get_relative_url(name, page_url)}">'
-    first = [True]
-
-    def replace(m: re.Match[str]) -> str:
-        if first[0]:
-            first[0] = False
-            return link
-        return ""
-
-    return _STYLE.sub(replace, content)
 
 
 def on_page_content(html_content: str, page, config, files) -> str:
-    if not getattr(page, "nb_url", None):  # mkdocs-jupyter marks the notebook pages it renders
-        return render_math(html_content)
-    # Figures first: the math scan then no longer reads through their base64 data.
-    html_content = extract_figures(
-        html_content, page.file.src_uri, Path(page.file.abs_dest_path).parent
-    )
-    html_content = resolve_links(html_content, page, files)
-    html_content = share_styles(html_content, page.url, Path(config["site_dir"]))
-    return render_math(html_content)
+    name = page.file.src_uri
+    # mkdocs-jupyter marks the notebook pages it renders with nb_url
+    notebook = bool(getattr(page, "nb_url", None))
+    if not notebook and page.file.abs_src_path and is_tutorial(page.file.abs_src_path):
+        raise PluginError(
+            str(UpstreamChanged(f"{name}: a notebook page without mkdocs-jupyter's nb_url mark"))
+        )
+    try:
+        if notebook:
+            # Figures first: the math scan then no longer reads through their base64 data.
+            out_dir = Path(page.file.abs_dest_path).parent
+            html_content = pages.extract_figures(html_content, name, out_dir)
+
+            def url_of(src: str) -> str | None:
+                target = files.get_file_from_path(src)
+                return None if target is None else target.url
+
+            html_content = pages.resolve_links(html_content, name, page.url, url_of)
+            html_content = pages.share_styles(
+                html_content,
+                name,
+                page.url,
+                Path(config["site_dir"]),
+                inline=os.environ.get("SINFIT_INLINE_CSS") == "1",
+            )
+        return pages.render_math(html_content, name, notebook=notebook)
+    except (pages.PageError, UpstreamChanged) as err:
+        raise PluginError(str(err)) from None

@@ -1,0 +1,231 @@
+"""How a notebook page's HTML is fixed up: formulas, figures, links, styles, accessibility.
+
+Plain functions on HTML strings, no MkDocs imports; ``extensions/hooks/`` call them. Each
+rewrite of markup that another package wrote is a :class:`~extensions.sitebuild.upstream.Rewrite`,
+so a change of that markup upstream fails the build instead of passing silently. The reasons
+for each fix (the upstream gaps) are in the docstrings of ``extensions/hooks/``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import posixpath
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import latex2mathml.converter
+
+from extensions.sitebuild.upstream import Rewrite, UpstreamChanged
+
+
+class PageError(ValueError):
+    """A problem of the page's own source (a figure without a description, a broken link)."""
+
+
+def relative_url(url: str, page_url: str) -> str:
+    """``url`` (relative to the site's root) as seen from the page at ``page_url``."""
+    base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
+    rel = posixpath.relpath("/" + url, "/" + base)
+    return rel + "/" if url.endswith("/") and not rel.endswith("/") else rel
+
+
+# --- math ----------------------------------------------------------------------------------
+MATHJAX = Rewrite(
+    "nbconvert's MathJax <script> block (<!-- Load mathjax --> ... <!-- End of mathjax "
+    "configuration -->)",
+    re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.DOTALL),
+    "",
+    "nbconvert",
+)
+# nbconvert's lab template also imports mermaid.js from cdnjs (when a page has diagrams, which
+# ours never do); no script of a page may name another host.
+_REMOTE_SCRIPT = re.compile(
+    r"<script\b[^>]*>(?:(?!</script>).)*?https://cdnjs\.cloudflare\.com(?:(?!</script>).)*?</script>",
+    re.DOTALL,
+)
+_SKIP = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>|<script\b.*?</script>)", re.DOTALL)
+_MATH = re.compile(
+    r"\$\$(?P<d1>.+?)\$\$"  # $$ display $$
+    r"|\\\[(?P<d2>.+?)\\\]"  # \[ display \]
+    # $inline$: may touch a letter (Korean particles follow formulas: $x$의), never a digit
+    r"|(?<![\\$\w])\$(?P<i1>[^\s$](?:[^$]*?[^\s$])?)\$(?![\d$])"
+    r"|\\\((?P<i2>.+?)\\\)",  # \( inline \)
+    re.DOTALL,
+)
+
+
+def latex_to_mathml(latex: str, display: bool) -> str:
+    """One formula as MathML; the TeX stays in an annotation for copy and screen readers."""
+    tex = html.unescape(latex).strip()
+    mathml = latex2mathml.converter.convert(tex, display="block" if display else "inline")
+    head, body = mathml.split(">", 1)
+    body = body.removesuffix("</math>")
+    annotation = f'<annotation encoding="application/x-tex">{html.escape(tex)}</annotation>'
+    return f"{head}><semantics>{body}{annotation}</semantics></math>"
+
+
+def _render_math(fragment: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        display = m.group("d1") or m.group("d2")
+        latex = display or m.group("i1") or m.group("i2")
+        return latex_to_mathml(latex, display=bool(display))
+
+    return _MATH.sub(one, fragment)
+
+
+def render_math(content: str, page: str, *, notebook: bool) -> str:
+    """Every formula outside code, pre and script blocks, as MathML; on a notebook page,
+    nbconvert's MathJax loader (which must be there) and any script from cdnjs removed."""
+    if notebook:
+        content = _REMOTE_SCRIPT.sub("", MATHJAX.apply(content, page))
+    parts = _SKIP.split(content)
+    return "".join(p if i % 2 else _render_math(p) for i, p in enumerate(parts))
+
+
+# --- figures -------------------------------------------------------------------------------
+_ALT_OR_FIGURE = re.compile(
+    r"<!--\s*alt:\s*(?P<alt>.*?)\s*-->"
+    r'|<img alt="No description has been provided for this image"[^>]*?'
+    r'src="data:image/(?P<kind>svg\+xml|png);base64,(?P<data>[A-Za-z0-9+/=\s]+)"[^>]*?/?>',
+    re.DOTALL,
+)
+_INLINE_IMAGE = re.compile(r'<img\b[^>]*src="data:image/')
+_SVG_SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"')
+
+
+def extract_figures(content: str, page_name: str, out_dir: Path | None) -> str:
+    """Each inline figure to a file in ``out_dir`` and an <img> with its description.
+
+    A figure left inline afterwards means nbconvert now writes figures in markup this does
+    not recognise: that fails, rather than publishing figures without their descriptions.
+    """
+    pending: str | None = None
+    count = 0
+
+    def one(m: re.Match[str]) -> str:
+        nonlocal count, pending
+        if m.group("alt") is not None:
+            pending = html.unescape(m.group("alt"))
+            return ""
+        count += 1
+        alt = pending
+        if not alt:
+            raise PageError(
+                f"{page_name}: figure {count} has no description; write <!--alt: ...--> "
+                "in the Markdown above its code cell"
+            )
+        pending = None
+        data = base64.b64decode(m.group("data"))
+        suffix = "svg" if m.group("kind") == "svg+xml" else "png"
+        name = f"fig-{hashlib.sha256(data).hexdigest()[:12]}.{suffix}"
+        if out_dir is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            (out_dir / name).write_bytes(data)
+        size = ""
+        if suffix == "svg" and (dims := _SVG_SIZE.search(data[:2000].decode("utf-8", "replace"))):
+            # SVG sizes are in points; 1 pt = 4/3 CSS px. Sizes stop the layout jumping.
+            w, h = (round(float(v) * 4 / 3) for v in dims.groups())
+            size = f' width="{w}" height="{h}"'
+        return f'<img class="sinfit-figure" src="{name}" alt="{html.escape(alt)}"{size}>'
+
+    content = _ALT_OR_FIGURE.sub(one, content)
+    if _INLINE_IMAGE.search(content):
+        raise UpstreamChanged(
+            f"{page_name}: an inline figure is not in the markup nbconvert used to write "
+            '(<img alt="No description has been provided for this image" ... '
+            'src="data:image/...">); the figure extraction needs updating'
+        )
+    return content
+
+
+# --- links between pages ------------------------------------------------------------------
+_MD_LINK = re.compile(r'href="(?![a-z]+:|/|#)([^"#]+\.md)(#[^"]*)?"')
+
+
+def resolve_links(
+    content: str, src_uri: str, page_url: str, url_of: Callable[[str], str | None]
+) -> str:
+    """``href="other.md#x"`` to the other page's URL, relative to this page; ``url_of`` maps
+    a source path (``ko/other.md``) to its page's URL, or None for a missing page."""
+    base = posixpath.dirname(src_uri)
+
+    def one(m: re.Match[str]) -> str:
+        target = url_of(posixpath.normpath(posixpath.join(base, m.group(1))))
+        if target is None:
+            raise PageError(f"{src_uri}: link to a missing page: {m.group(1)}")
+        return f'href="{relative_url(target, page_url)}{m.group(2) or ""}"'
+
+    return _MD_LINK.sub(one, content)
+
+
+# --- one shared stylesheet -----------------------------------------------------------------
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL)
+STYLES = Rewrite(
+    "nbconvert's inline <style> blocks (the JupyterLab stylesheet)", _STYLE, "", "nbconvert"
+)
+
+
+def share_styles(content: str, page: str, page_url: str, site_dir: Path, *, inline: bool) -> str:
+    """Move the page's inline <style> blocks into one shared, content-hashed stylesheet."""
+    blocks = _STYLE.findall(content)
+    if not blocks:
+        STYLES.apply(content, page)  # raises: a notebook page always had them
+    if inline:
+        return content
+    css = "\n".join(blocks)
+    name = f"assets/stylesheets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+    target = site_dir / name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(css, encoding="utf-8")
+    link = f'<link rel="stylesheet" href="{relative_url(name, page_url)}">'
+    first = [True]
+
+    def replace(m: re.Match[str]) -> str:
+        if first[0]:
+            first[0] = False
+            return link
+        return ""
+
+    return _STYLE.sub(replace, content)
+
+
+# --- accessibility and languages (whole pages) ---------------------------------------------
+SEARCH_DIALOG = Rewrite(
+    'Material\'s search dialog <div class="md-search" ... role="dialog">',
+    re.compile(r'<div class="md-search" data-md-component="search" role="dialog">'),
+    "",  # per page (with_replacement): the name is in the page's language
+    "mkdocs-material",
+)
+CODE_CELLS = Rewrite(
+    "nbconvert's code cell <div class=\"highlight-ipynb",
+    re.compile(r'<div class="highlight-ipynb'),
+    '<div tabindex="0" class="highlight-ipynb',
+    "nbconvert",
+)
+ALTERNATE_LINKS = Rewrite(
+    'Material\'s <link rel="alternate" href=... hreflang=...> head links',
+    re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">'),
+    "",
+    "mkdocs-material",
+    required=False,  # losing it brings back a 404 in the console, nothing a reader sees
+)
+
+
+def name_search_dialog(output: str, page: str, name: str) -> str:
+    """Give Material's search dialog an accessible name (axe: aria-dialog-name)."""
+    label = f'<div class="md-search" data-md-component="search" role="dialog" aria-label="{name}">'
+    return SEARCH_DIALOG.with_replacement(label).apply(output, page)
+
+
+def focusable_code_cells(output: str, page: str) -> str:
+    """Notebook code cells reachable by keyboard (axe: scrollable-region-focusable)."""
+    return CODE_CELLS.apply(output, page)
+
+
+def drop_alternate_links(output: str, page: str) -> str:
+    """Material's hreflang head links, which its JavaScript takes for language roots."""
+    return ALTERNATE_LINKS.apply(output, page)
