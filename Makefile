@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # Material prints a banner about its successor on every build; it is noise in logs and tests.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve docs test lint bench lock clean
+.PHONY: setup serve docs test lint bench outputs lock clean
 
 # The exact versions to install with. The weekly drift workflow sets SINFIT_CONSTRAINTS to
 # nothing, to build and test with the newest releases that pyproject.toml's ranges allow.
@@ -46,6 +46,9 @@ test: $(STAMP) $(NODE_SETUP)  ## lint, unit, packaging, workflow, snippet, cache
 
 bench: $(STAMP)  ## build-time benchmark (prints ratios to the floor)
 	$(BIN)/python benchmarks/build_times.py
+
+outputs: $(STAMP)  ## rewrite each tutorial's hidden expected-output block from its execution
+	$(BIN)/python -m extensions.sitebuild.outputs
 
 lock: $(STAMP)  ## re-pin constraints.txt from the current environment
 	grep '^#' constraints.txt > constraints.new

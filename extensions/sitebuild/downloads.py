@@ -75,7 +75,7 @@ def text(language: str, key: str) -> str:
 
 
 # --- the wheel -----------------------------------------------------------------------------
-WHEEL_SOURCES = ("pyproject.toml", "README.md", "sinfit")
+WHEEL_SOURCES = ("pyproject.toml", "README.md", "LICENSE", "sinfit")
 
 
 def wheel(root: Path, cache: Path) -> Path:

@@ -7,8 +7,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # What a copy of the project needs to build: everything the build reads (the wheel published
-# with the site is built from pyproject.toml, README.md and sinfit/).
-PROJECT_PARTS = ("mkdocs.yml", "docs", "extensions", "sinfit", "pyproject.toml", "README.md")
+# with the site is built from pyproject.toml, README.md, LICENSE and sinfit/).
+PROJECT_PARTS = (
+    "mkdocs.yml",
+    "docs",
+    "extensions",
+    "sinfit",
+    "pyproject.toml",
+    "README.md",
+    "LICENSE",
+)
 
 
 def copy_project(dest: Path, *, with_cache: bool = False, root: Path = ROOT) -> Path:
