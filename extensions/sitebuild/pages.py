@@ -18,6 +18,7 @@ from pathlib import Path
 
 import latex2mathml.converter
 
+from extensions.sitebuild import styles
 from extensions.sitebuild.upstream import Rewrite, UpstreamChanged
 
 
@@ -169,13 +170,15 @@ STYLES = Rewrite(
 
 
 def share_styles(content: str, page: str, page_url: str, site_dir: Path, *, inline: bool) -> str:
-    """Move the page's inline <style> blocks into one shared, content-hashed stylesheet."""
+    """Move the page's inline <style> blocks into a content-hashed stylesheet, cut down to
+    the rules that can apply to the page (:mod:`extensions.sitebuild.styles`)."""
     blocks = _STYLE.findall(content)
     if not blocks:
         STYLES.apply(content, page)  # raises: a notebook page always had them
     if inline:
         return content
-    css = "\n".join(blocks)
+    without = _STYLE.sub("", content)
+    css = styles.subset("\n".join(blocks), *styles.used_names([without]))
     name = f"assets/stylesheets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
     target = site_dir / name
     if not target.exists():

@@ -17,6 +17,13 @@ from tests.gates import built_page
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
+def in_korean(text: str) -> bool:
+    """Mostly Hangul among its letters: Korean text (an English page may quote a Korean
+    title, as the credits do)."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(bool(HANGUL.match(c)) for c in letters) > 0.3 * max(len(letters), 1)
+
+
 def page_dir(site: Path, language: str, stem: str) -> Path:
     return site / page_path(language, stem).strip("/")
 
@@ -43,7 +50,7 @@ def test_tutorial_is_built_with_its_outputs(built_site: Path, language: str, ste
         assert (folder / img["src"]).read_bytes().lstrip().startswith(b"<?xml")
         alt = img["alt"]
         assert len(alt) > 20 and "No description" not in alt
-        assert bool(HANGUL.search(alt)) == (language == "ko"), "alt text in the page's language"
+        assert in_korean(alt) == (language == "ko"), "alt text in the page's language"
     outputs = "\n".join(pre.get_text() for pre in html.select(".jp-OutputArea-output pre"))
     if "loss {loss.item():.2f}" in source:
         assert re.search(r"epoch 1000  loss \d+\.\d\d", outputs), "the loss log is on the page"
@@ -111,7 +118,7 @@ def test_each_tutorial_offers_its_notebook(built_site: Path, language: str, stem
     nb = nbformat.read(folder / f"{stem}.ipynb", as_version=4)
     nbformat.validate(nb)
     prose = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    assert bool(HANGUL.search(prose)) == (language == "ko")
+    assert in_korean(prose) == (language == "ko")
     assert "pytest-codeblocks" not in prose
     figures = [
         o

@@ -46,23 +46,39 @@ def test_tutorial_weight_is_within_budget(built_site: Path, language: str, stem:
     assert (html_path.parent / shared[0]).resolve().is_file()
 
 
+@pytest.fixture(scope="module")
+def inline_url(inline_css_site: Path):
+    with serve(inline_css_site) as url:
+        yield url
+
+
 @pytest.mark.browser
-def test_shared_stylesheet_looks_the_same_as_inline_styles(
-    browser, site_url: str, inline_css_site: Path
+@pytest.mark.parametrize(("scheme", "language"), [("light", "ko"), ("dark", "en")])
+@pytest.mark.parametrize("stem", STEMS)
+def test_cut_down_stylesheet_looks_the_same_as_the_full_inline_one(
+    browser, site_url: str, inline_url: str, stem: str, scheme: str, language: str
 ) -> None:
+    """Every tutorial, in each scheme (one language each): the article with the cut-down
+    shared stylesheet is pixel for pixel the article with nbconvert's full inline styles."""
     from PIL import Image, ImageChops
 
     shots = []
-    with serve(inline_css_site) as inline_url:
-        for base in (site_url, inline_url):
-            page = open_page(browser, base + page_path("ko", STEMS[0]))
-            # the article: what the notebook styles dress (the header's icons animate on load)
-            shot = page.locator("article").screenshot(animations="disabled")
-            shots.append(Image.open(io.BytesIO(shot)).convert("RGB"))
-            page.close()
+    for base in (site_url, inline_url):
+        page = open_page(browser, base + page_path(language, stem), scheme)
+        # the article: what the notebook styles dress (the header's icons animate on load)
+        shot = page.locator("article").screenshot(animations="disabled")
+        shots.append(Image.open(io.BytesIO(shot)).convert("RGB"))
+        page.close()
     shared, inline = shots
     assert shared.size == inline.size
     assert ImageChops.difference(shared, inline).getbbox() is None, "pixels differ"
+
+
+def test_the_notebook_stylesheet_is_cut_down(built_site: Path, inline_css_site: Path) -> None:
+    sheets = list((built_site / "assets" / "stylesheets").glob("notebook-*.css"))
+    inline = (inline_css_site / page_path("en", STEMS[0]).strip("/") / "index.html").read_bytes()
+    assert sheets and all(sheet.stat().st_size < 40_000 for sheet in sheets)
+    assert len(inline) > 500_000, "the full stylesheet it is cut from"
 
 
 @pytest.mark.browser
