@@ -56,7 +56,13 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("site")
     proc = run_build(ROOT, site)
     assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
+    build_log(site).write_text(proc.stdout + proc.stderr, encoding="utf-8")
     return site
+
+
+def build_log(site: Path) -> Path:
+    """Where the session's build of ``site`` left its output (the execution report)."""
+    return site.with_suffix(".log")
 
 
 def site_prefix() -> str:

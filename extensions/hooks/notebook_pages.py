@@ -47,6 +47,7 @@ from pathlib import Path
 
 import mkdocs_jupyter.convert
 import mkdocs_jupyter.plugin
+import nbconvert.exporters.templateexporter
 import nbconvert.filters.strings
 from markdown import Markdown
 from markdown.extensions.toc import TocExtension
@@ -59,7 +60,11 @@ if str(ROOT) not in sys.path:
 
 from extensions.sitebuild import pages  # noqa: E402
 from extensions.sitebuild.execution import is_tutorial  # noqa: E402
-from extensions.sitebuild.upstream import UpstreamChanged, replace  # noqa: E402
+from extensions.sitebuild.upstream import (  # noqa: E402
+    MemoryBytecodeCache,
+    UpstreamChanged,
+    replace,
+)
 
 SLUGIFY = slugify(case="lower")
 
@@ -89,6 +94,22 @@ replace(
     "_get_markdown_toc",
     _markdown_toc,
     parameters=["markdown_source", "toc_depth"],
+)
+
+
+# --- templates compiled once per process -----------------------------------------------------
+_TEMPLATES = MemoryBytecodeCache()
+_Exporter = nbconvert.exporters.templateexporter.TemplateExporter
+
+
+def _environment_with_shared_bytecode(self):
+    environment = _create_environment(self)
+    environment.bytecode_cache = _TEMPLATES  # read by Jinja's loaders at each template load
+    return environment
+
+
+_create_environment = replace(
+    _Exporter, "_create_environment", _environment_with_shared_bytecode, parameters=["self"]
 )
 
 

@@ -72,7 +72,12 @@ def _render_math(fragment: str) -> str:
     def one(m: re.Match[str]) -> str:
         display = m.group("d1") or m.group("d2")
         latex = display or m.group("i1") or m.group("i2")
-        return latex_to_mathml(latex, display=bool(display))
+        mathml = latex_to_mathml(latex, display=bool(display))
+        if not display:
+            return mathml
+        # A box of its own that scrolls sideways when the formula is wider than the column
+        # (browsers do not break MathML lines); a span, as it may sit inside a <p>.
+        return f'<span class="sinfit-math" tabindex="0">{mathml}</span>'
 
     return _MATH.sub(one, fragment)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import tinycss2
 
@@ -38,11 +39,6 @@ def used_names(pages: Iterable[str]) -> tuple[set[str], set[str]]:
     return classes, ids
 
 
-def _selector_matches(selector: str, classes: set[str], ids: set[str]) -> bool:
-    bare = _FUNCTIONAL.sub("", _ATTRIBUTE.sub("", selector))
-    return set(_CLASS.findall(bare)) <= classes and set(_ID.findall(bare)) <= ids
-
-
 _SKIP = {"skip_whitespace": True, "skip_comments": True}
 
 
@@ -61,105 +57,125 @@ def _selector_list(prelude: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def _at_head(rule) -> str:
-    return f"@{rule.at_keyword} {tinycss2.serialize(rule.prelude).strip()}"
+@dataclass(frozen=True)
+class _Selector:
+    text: str
+    classes: frozenset[str]
+    ids: frozenset[str]
 
 
-def _kept_rules(rules, classes: set[str], ids: set[str]) -> list:
-    kept = []
+@dataclass(frozen=True)
+class _Declaration:
+    name: str  # lower case
+    text: str  # "name: value" as written out
+    refs: tuple[str, ...]  # the custom properties its value reads
+
+
+@dataclass(frozen=True)
+class _Rule:
+    selectors: tuple[_Selector, ...]
+    declarations: tuple[_Declaration, ...]
+
+
+@dataclass(frozen=True)
+class _Block:
+    head: str  # "@media print", "@font-face", ...
+    body: tuple | str  # nested rules, or the whole text of a font face or keyframes
+
+
+def _selector(text: str) -> _Selector:
+    bare = _FUNCTIONAL.sub("", _ATTRIBUTE.sub("", text))
+    return _Selector(text, frozenset(_CLASS.findall(bare)), frozenset(_ID.findall(bare)))
+
+
+def _index(rules) -> tuple:
+    """The stylesheet as data that a page's subset is cheap to take from."""
+    out = []
     for rule in rules:
         if rule.type == "qualified-rule":
-            selectors = _selector_list(tinycss2.serialize(rule.prelude))
-            matching = [s for s in selectors if _selector_matches(s, classes, ids)]
-            if matching:
-                kept.append((", ".join(matching), rule))
-        elif rule.type == "at-rule":
-            if rule.lower_at_keyword in ("media", "supports", "layer") and rule.content:
-                inner = tinycss2.parse_rule_list(
-                    rule.content, skip_whitespace=True, skip_comments=True
-                )
-                body = _kept_rules(inner, classes, ids)
-                if body:
-                    kept.append(
-                        (f"@{rule.at_keyword} {tinycss2.serialize(rule.prelude).strip()}", body)
-                    )
-            elif rule.lower_at_keyword in ("font-face", "keyframes", "-webkit-keyframes"):
-                kept.append(
-                    (f"@{rule.at_keyword} {tinycss2.serialize(rule.prelude).strip()}", rule)
-                )
-            # @import and @charset would fetch or mean nothing here: dropped
-    return kept
-
-
-def _declarations(rule) -> list:
-    return [
-        d
-        for d in tinycss2.parse_declaration_list(
-            rule.content, skip_whitespace=True, skip_comments=True
-        )
-        if d.type == "declaration"
-    ]
-
-
-def _walk(kept):
-    for head, body in kept:
-        if isinstance(body, list):
-            yield from _walk(body)
-        else:
-            yield head, body
-
-
-def _write(kept, needed: set[str], depth: int = 0) -> list[str]:
-    out = []
-    pad = "  " * depth
-    for head, body in kept:
-        if isinstance(body, list):
-            inner = _write(body, needed, depth + 1)
-            if inner:
-                out.append(f"{pad}{head} {{\n" + "\n".join(inner) + f"\n{pad}}}")
-            continue
-        if head.startswith("@"):  # font faces and keyframes, whole
-            out.append(f"{pad}{head} {{{tinycss2.serialize(body.content).strip()}}}")
-            continue
-        decls = [
-            d
-            for d in _declarations(body)
-            if not d.lower_name.startswith("--") or d.lower_name in needed
-        ]
-        if decls:
-            text = "; ".join(
-                f"{d.name}: {tinycss2.serialize(d.value).strip()}"
-                + (" !important" if d.important else "")
-                for d in decls
+            selectors = tuple(
+                _selector(t) for t in _selector_list(tinycss2.serialize(rule.prelude))
             )
-            out.append(f"{pad}{head} {{ {text} }}")
-    return out
+            declarations = []
+            for d in tinycss2.parse_declaration_list(rule.content, **_SKIP):
+                if d.type != "declaration":
+                    continue
+                value = tinycss2.serialize(d.value).strip()
+                text = f"{d.name}: {value}" + (" !important" if d.important else "")
+                declarations.append(_Declaration(d.lower_name, text, tuple(_VAR.findall(value))))
+            out.append(_Rule(selectors, tuple(declarations)))
+        elif rule.type == "at-rule":
+            head = f"@{rule.at_keyword} {tinycss2.serialize(rule.prelude).strip()}"
+            keyword = rule.lower_at_keyword
+            if keyword in ("media", "supports", "layer") and rule.content:
+                out.append(_Block(head, _index(tinycss2.parse_rule_list(rule.content, **_SKIP))))
+            elif keyword in ("font-face", "keyframes", "-webkit-keyframes") and rule.content:
+                out.append(_Block(head, tinycss2.serialize(rule.content).strip()))
+            # @import and @charset would fetch or mean nothing here: dropped
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=4)
 def _parsed(css: str) -> tuple:
     # Parsing the 590 KB is most of the work; every notebook page of a build has the same.
-    return tuple(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True))
+    return _index(tinycss2.parse_stylesheet(css, **_SKIP))
+
+
+def _kept(nodes: tuple, classes: set[str], ids: set[str]) -> list:
+    kept = []
+    for node in nodes:
+        if isinstance(node, _Rule):
+            selectors = [s.text for s in node.selectors if s.classes <= classes and s.ids <= ids]
+            if selectors:
+                kept.append((", ".join(selectors), node))
+        elif isinstance(node.body, str):
+            kept.append((node.head, node))
+        elif inner := _kept(node.body, classes, ids):
+            kept.append((node.head, inner))
+    return kept
+
+
+def _rules(kept: list):
+    for _head, body in kept:
+        if isinstance(body, list):
+            yield from _rules(body)
+        elif isinstance(body, _Rule):
+            yield body
+
+
+def _write(kept: list, needed: set[str], depth: int = 0) -> list[str]:
+    out, pad = [], "  " * depth
+    for head, body in kept:
+        if isinstance(body, list):
+            if inner := _write(body, needed, depth + 1):
+                out.append(f"{pad}{head} {{\n" + "\n".join(inner) + f"\n{pad}}}")
+        elif isinstance(body, _Block):  # a font face or keyframes, whole
+            out.append(f"{pad}{head} {{{body.body}}}")
+        else:
+            texts = [
+                d.text for d in body.declarations if not d.name.startswith("--") or d.name in needed
+            ]
+            if texts:
+                out.append(f"{pad}{head} {{ {'; '.join(texts)} }}")
+    return out
 
 
 def subset(css: str, classes: set[str], ids: set[str]) -> str:
     """The rules of ``css`` that can apply to pages using ``classes`` and ``ids``."""
-    kept = _kept_rules(_parsed(css), classes, ids)
+    kept = _kept(_parsed(css), classes, ids)
     # Custom properties: those the kept rules use, and those those use, and so on.
     defined: dict[str, list[str]] = {}
-    used: set[str] = set()
-    for head, rule in _walk(kept):
-        if head.startswith("@"):
-            used.update(_VAR.findall(tinycss2.serialize(rule.content)))
-            continue
-        for d in _declarations(rule):
-            refs = _VAR.findall(tinycss2.serialize(d.value))
-            if d.lower_name.startswith("--"):
-                defined.setdefault(d.lower_name, []).extend(refs)
+    todo: list[str] = []
+    for rule in _rules(kept):
+        for d in rule.declarations:
+            if d.name.startswith("--"):
+                defined.setdefault(d.name, []).extend(d.refs)
             else:
-                used.update(refs)
+                todo.extend(d.refs)
+    for _head, body in kept:
+        if isinstance(body, _Block):
+            todo.extend(_VAR.findall(body.body))
     needed: set[str] = set()
-    todo = list(used)
     while todo:
         name = todo.pop()
         if name not in needed:

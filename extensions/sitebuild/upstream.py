@@ -42,29 +42,35 @@ def installed(module_name: str) -> str:
 
 
 def replace(
-    module: ModuleType,
+    module: ModuleType | type,
     name: str,
     replacement: Any,
     *,
     parameters: Sequence[str] | None = None,
     kind: type | None = None,
 ) -> Any:
-    """Set ``module.name`` to ``replacement`` and return what was there.
+    """Set ``module.name`` (a module's or a class's attribute) to ``replacement`` and return
+    what was there.
 
     ``parameters``: the original's parameter names as the patch expects them (a function);
     ``kind``: the type the original must have (e.g. a module).
     """
-    where = f"{module.__name__}.{name}"
+    if isinstance(module, type):  # a class: name it by its module
+        owner = module.__module__
+        where = f"{owner}.{module.__qualname__}.{name}"
+    else:
+        owner = module.__name__
+        where = f"{owner}.{name}"
     if not hasattr(module, name):
         raise UpstreamChanged(
-            f"{where} no longer exists in {installed(module.__name__)}: the build's patch of it "
+            f"{where} no longer exists in {installed(owner)}: the build's patch of it "
             "needs updating (see extensions/sitebuild/upstream.py)"
         )
     original = getattr(module, name)
     if kind is not None and not isinstance(original, kind):
         raise UpstreamChanged(
             f"{where} is a {type(original).__name__}, not a {kind.__name__}, in "
-            f"{installed(module.__name__)}: the build's patch of it needs updating"
+            f"{installed(owner)}: the build's patch of it needs updating"
         )
     if parameters is not None:
         try:
@@ -73,7 +79,7 @@ def replace(
             found = None
         if found != list(parameters):
             raise UpstreamChanged(
-                f"{where} takes ({', '.join(found or ['?'])}) in {installed(module.__name__)}, "
+                f"{where} takes ({', '.join(found or ['?'])}) in {installed(owner)}, "
                 f"not ({', '.join(parameters)}): the build's replacement no longer fits"
             )
     setattr(module, name, replacement)
@@ -112,3 +118,29 @@ class Rewrite:
                 self._warned = True
                 log.warning(message)
         return new
+
+
+class MemoryBytecodeCache:
+    """A Jinja bytecode cache kept in memory for the life of the process.
+
+    mkdocs-jupyter makes a new nbconvert exporter, and so a new Jinja environment, for every
+    notebook page; each compiled nbconvert's templates from source again. With this cache
+    shared by all of them, a template is compiled once per process (a bucket's key covers the
+    template's name and source, so an edited template compiles again).
+    """
+
+    def __new__(cls):
+        import jinja2
+
+        class _Cache(jinja2.BytecodeCache):
+            def __init__(self) -> None:
+                self.store: dict[str, bytes] = {}
+
+            def load_bytecode(self, bucket) -> None:
+                if bucket.key in self.store:
+                    bucket.bytecode_from_string(self.store[bucket.key])
+
+            def dump_bytecode(self, bucket) -> None:
+                self.store[bucket.key] = bucket.bytecode_to_string()
+
+        return _Cache()

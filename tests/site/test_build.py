@@ -11,7 +11,17 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import LANGUAGES, ROOT, mkdocs_config, page_path, tutorial_pages
+from extensions.sitebuild.execution import REPORT_ROW
+from tests.conftest import (
+    LANGUAGES,
+    ROOT,
+    build_log,
+    copy_project,
+    mkdocs_config,
+    page_path,
+    run_build,
+    tutorial_pages,
+)
 from tests.gates import built_page
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
@@ -180,3 +190,50 @@ def test_nav_labels_are_the_page_titles(built_site: Path) -> None:
                 if (a.get("href") or "").rstrip("/").endswith(stem) or "--active" in str(a)
             ]
             assert title in labels, f"{language}/{stem}: title {title!r}, nav {labels}"
+
+
+def test_each_tutorial_says_how_it_was_executed_as_the_report_does(built_site: Path) -> None:
+    rows = {
+        page: (float(code_seconds), date)
+        for page, _, _, _, code_seconds, date in REPORT_ROW.findall(
+            build_log(built_site).read_text()
+        )
+    }
+    words = {
+        "en": ("Executed on", "the tests run all"),
+        "ko": ("실행한 결과입니다", "모두 실행합니다"),
+    }
+    for language in LANGUAGES:
+        for stem in tutorials():
+            seconds, date = rows[f"{language}/{stem}.md"]
+            html = soup(page_dir(built_site, language, stem) / "index.html")
+            proof = html.select_one("article h1 ~ .sinfit-about .sinfit-proof").get_text()
+            blocks = sum(1 for c in jupytext_cells(language, stem) if c.cell_type == "code")
+            assert date in proof and f"{seconds:.1f}" in proof and f"{blocks}" in proof, proof
+            assert all(w in proof for w in words.get(language, ())), proof
+
+
+def jupytext_cells(language: str, stem: str):
+    import jupytext
+
+    return jupytext.read(ROOT / "docs" / language / f"{stem}.md").cells
+
+
+def test_colab_links_follow_repo_url(built_site: Path, tmp_path: Path) -> None:
+    html = soup(page_dir(built_site, "ko", tutorials()[0]) / "index.html")
+    assert not html.select('a[href*="colab"]'), "no repo_url: no Colab link"
+    project = copy_project(tmp_path / "project", with_cache=True)
+    config = project / "mkdocs.yml"
+    config.write_text(
+        "repo_url: https://github.com/example/sinfit\n" + config.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    proc = run_build(project, site)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    stem = tutorials()[0]
+    for language in LANGUAGES:
+        link = soup(page_dir(site, language, stem) / "index.html").select_one('a[href*="colab"]')
+        path = page_path(language, stem).strip("/") + f"/{stem}.ipynb"
+        expected = f"https://colab.research.google.com/github/example/sinfit/blob/notebooks/{path}"
+        assert link is not None and link["href"] == expected

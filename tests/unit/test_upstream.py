@@ -53,6 +53,11 @@ PATCHED = [
     ("nbconvert.filters.strings", "_convert_header_id", "extensions/hooks/notebook_pages.py"),
     ("mkdocs_jupyter.plugin", "_get_markdown_toc", "extensions/hooks/notebook_pages.py"),
     ("mkdocs_jupyter.nbconvert2", "jupytext", "extensions/hooks/execution.py"),
+    (
+        "nbconvert.exporters.templateexporter",
+        "TemplateExporter._create_environment",
+        "extensions/hooks/notebook_pages.py",
+    ),
 ]
 
 
@@ -60,9 +65,11 @@ PATCHED = [
 def test_each_patched_attribute_gone_upstream_stops_the_hook(
     module: str, attribute: str, hook: str
 ) -> None:
+    *owner, name = attribute.split(".")
     code = (
         f"import importlib, runpy; m = importlib.import_module({module!r}); "
-        f"delattr(m, {attribute!r}); runpy.run_path({hook!r})"
+        + "".join(f"m = getattr(m, {part!r}); " for part in owner)
+        + f"delattr(m, {name!r}); runpy.run_path({hook!r})"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120

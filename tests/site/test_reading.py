@@ -1,0 +1,95 @@
+"""Reading on a phone and on a laptop: nothing is cut off, lines of output stay whole."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import LANGUAGES, page_path, tutorial_pages
+
+STEMS = [p.stem for p in tutorial_pages()]
+WIDTHS = (390, 1280)
+
+# Each display formula and printed output either fits inside every box that clips it, or sits
+# in a box of its own that scrolls sideways (and that box fits). Returns what is cut off.
+CLIPPED = """(selector) => {
+  const scrolls = el => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
+  const clipped = (el) => {
+    const r = el.getBoundingClientRect();
+    for (let a = el.parentElement; a; a = a.parentElement) {
+      const ox = getComputedStyle(a).overflowX;
+      if (ox === "hidden" || ox === "clip") {
+        const box = a.getBoundingClientRect();
+        if (r.right > box.right + 1 || r.left < box.left - 1) return true;
+      }
+    }
+    return r.right > document.documentElement.clientWidth + 1;
+  };
+  const problems = [];
+  for (const el of document.querySelectorAll(selector)) {
+    let box = el;  // the formula's or output's own scroll box, if it has one
+    for (let a = el; a && a.tagName !== "ARTICLE"; a = a.parentElement) {
+      if (scrolls(a)) { box = a; break; }
+    }
+    const overflowing = el.scrollWidth > el.clientWidth + 1
+      || el.getBoundingClientRect().width > box.clientWidth + 1;
+    if ((box === el && overflowing && !scrolls(el)) || clipped(box)) {
+      problems.push((el.textContent || "").trim().slice(0, 60));
+    }
+  }
+  return problems;
+}"""
+TARGETS = 'math[display="block"], .jp-OutputArea-output pre'
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_formula_or_output_is_cut_off(browser, site_url: str, language: str, width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        for stem in STEMS:
+            page.goto(site_url + page_path(language, stem))
+            page.wait_for_load_state("load")
+            assert page.locator('math[display="block"]').count() + page.locator(
+                ".jp-OutputArea-output pre"
+            ).count(), f"{stem}: nothing to check"
+            assert page.evaluate(CLIPPED, TARGETS) == [], f"{language}/{stem} at {width} px"
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_the_check_finds_a_wide_formula_in_a_clipping_box(browser, site_url: str) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    try:
+        page.goto(site_url + page_path(LANGUAGES[0], STEMS[0]))
+        page.evaluate(
+            """() => {
+              const box = document.createElement("div");
+              box.style.overflow = "hidden";
+              box.style.width = "200px";
+              box.innerHTML = '<math display="block"><mi>wide</mi><mspace width="900px"/></math>';
+              document.querySelector("article").appendChild(box);
+            }"""
+        )
+        assert page.evaluate(CLIPPED, TARGETS) == ["wide"]
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_printed_lines_are_not_broken_on_a_phone(browser, site_url: str) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    try:
+        page.goto(site_url + page_path(LANGUAGES[-1], STEMS[0]))
+        lines = page.evaluate(
+            """() => [...document.querySelectorAll('.jp-OutputArea-output pre')].map(pre => {
+                 const style = getComputedStyle(pre);
+                 const lineHeight = parseFloat(style.lineHeight) || 16;
+                 const rows = pre.textContent.replace(/\\n$/, '').split('\\n').length;
+                 return [style.whiteSpace, Math.round(pre.scrollHeight / lineHeight) <= rows + 1];
+               })"""
+        )
+        assert lines and all(ws == "pre" and whole for ws, whole in lines), lines
+    finally:
+        page.close()
