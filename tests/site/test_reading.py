@@ -99,3 +99,27 @@ def test_printed_lines_are_not_broken_on_a_phone(browser, site_url: str) -> None
         assert lines and all(ws == "pre" and whole for ws, whole in lines), lines
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_the_math_font_loads_only_where_there_are_formulas(browser, site_url: str) -> None:
+    fetched = {}
+    for name, path in (("tutorial", page_path(LANGUAGES[0], "hand-gradients")), ("404 page", "/404.html")):
+        page = browser.new_page()
+        try:
+            page.goto(site_url + path)
+            page.wait_for_load_state("networkidle")
+            fetched[name] = page.evaluate(
+                """() => ({
+                  fonts: performance.getEntriesByType("resource")
+                    .filter(e => e.name.includes("stix-two-math")).length,
+                  formulas: document.querySelectorAll("article math").length,
+                  family: (document.querySelector("article math") || document.body)
+                    .ownerDocument.fonts.check('16px "STIX Two Math"', "∑"),
+                })"""
+            )
+        finally:
+            page.close()
+    assert fetched["tutorial"]["formulas"] and fetched["tutorial"]["fonts"] == 1
+    assert fetched["tutorial"]["family"], "the font is there to draw the formulas"
+    assert fetched["404 page"]["formulas"] == 0 and fetched["404 page"]["fonts"] == 0, fetched

@@ -1,0 +1,199 @@
+/* The learning-rate explorer. sinfit/explorer.py writes, into a page's cell output, a
+   <figure class="sinfit-explorer"> with the data (JSON), a hidden slider and a static picture.
+   This script shows the slider and draws, for the rate it picks, the loss per epoch and the
+   fitted cubic in each basis, as plain SVG styled by sinfit.css (so both colour schemes work).
+   No library and nothing loaded: without this script the static picture stays. */
+(function () {
+  "use strict";
+
+  var NS = "http://www.w3.org/2000/svg";
+  // The words, per page language (<html lang>); a language without an entry gets English.
+  var TEXT = {
+    en: {
+      label: "Learning rate",
+      bound: "stability bound",
+      diverged: "diverged at epoch {n}",
+      ended: "loss {v} after {n} epochs",
+      lossChart: "Loss per epoch, log scale; dashed: the best cubic",
+      curveChart: "Fitted cubic (solid) and sin(x) (dashed)",
+      bases: {
+        monomial: ["Monomial basis 1, x, x², x³", "monomial"],
+        "legendre-normalized": ["Normalized Legendre basis", "normalized Legendre"]
+      }
+    },
+    ko: {
+      label: "학습률",
+      bound: "안정 조건의 경계",
+      diverged: "{n} 에폭에서 발산",
+      ended: "{n} 에폭 뒤 손실 {v}",
+      lossChart: "에폭별 손실(로그 눈금), 점선: 가장 좋은 3차 곡선",
+      curveChart: "맞춘 3차 곡선(실선)과 sin(x)(점선)",
+      bases: {
+        monomial: ["단항식 기저 1, x, x², x³", "단항식"],
+        "legendre-normalized": ["정규화된 르장드르 기저", "정규화된 르장드르"]
+      }
+    }
+  };
+  var W = 320, H = 170, LEFT = 38, RIGHT = 8, TOP = 8, BOTTOM = 20;
+  var SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+
+  function words() {
+    var lang = (document.documentElement.lang || "en").toLowerCase().split("-")[0];
+    return TEXT[lang] || TEXT.en;
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
+  }
+
+  function rate(value) {
+    return "lr " + value.toExponential(2).replace("e-", "e−");
+  }
+
+  function element(parent, name, attributes, text) {
+    var node = document.createElementNS(NS, name);
+    Object.keys(attributes || {}).forEach(function (key) { node.setAttribute(key, attributes[key]); });
+    if (text !== undefined) node.textContent = text;
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+
+  // A chart: an <svg> with a plot area mapping data (x0..x1, y0..y1) to the viewBox.
+  function chart(parent, label, x0, x1, y0, y1, clipId) {
+    var svg = element(parent, "svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": label });
+    var clip = element(element(svg, "defs"), "clipPath", { id: clipId });
+    element(clip, "rect", { x: LEFT, y: TOP, width: W - LEFT - RIGHT, height: H - TOP - BOTTOM });
+    element(svg, "rect", { class: "sinfit-explorer-frame", x: LEFT, y: TOP, width: W - LEFT - RIGHT, height: H - TOP - BOTTOM });
+    return {
+      svg: svg,
+      clip: "url(#" + clipId + ")",
+      x: function (v) { return LEFT + (v - x0) / (x1 - x0) * (W - LEFT - RIGHT); },
+      y: function (v) { return TOP + (y1 - v) / (y1 - y0) * (H - TOP - BOTTOM); }
+    };
+  }
+
+  function tickX(c, value, text) {
+    element(c.svg, "text", { class: "sinfit-explorer-tick", x: c.x(value), y: H - 6, "text-anchor": "middle" }, text);
+  }
+
+  function tickY(c, value, text) {
+    element(c.svg, "line", { class: "sinfit-explorer-grid", x1: LEFT, x2: W - RIGHT, y1: c.y(value), y2: c.y(value) });
+    element(c.svg, "text", { class: "sinfit-explorer-tick", x: LEFT - 4, y: c.y(value) + 3, "text-anchor": "end" }, text);
+  }
+
+  function line(c, xs, ys, className) {
+    var d = "";
+    for (var i = 0; i < xs.length; i++) {
+      d += (i ? " L " : "M ") + c.x(xs[i]).toFixed(1) + " " + c.y(ys[i]).toFixed(1);
+    }
+    return d;
+  }
+
+  function setup(figure, n) {
+    var data = JSON.parse(figure.querySelector("script.sinfit-explorer-data").textContent);
+    var text = words();
+    var controls = figure.querySelector(".sinfit-explorer-controls");
+    var input = controls.querySelector("input[type=range]");
+    var output = controls.querySelector("output");
+    var charts = figure.querySelector(".sinfit-explorer-charts");
+    var id = figure.id || "sinfit-explorer-" + n;
+    var log10 = function (v) { return Math.log(v) / Math.LN10; };
+    var epochs = data.epochs, last = epochs[epochs.length - 1];
+
+    controls.querySelector("label").textContent = text.label;
+
+    // The bound on the slider's scale: the rates are log-spaced, so the index is linear in log(lr).
+    var first = log10(data.rates[0]), end = log10(data.rates[data.rates.length - 1]);
+    var at = (log10(data.bound) - first) / (end - first);
+    var scale = controls.querySelector(".sinfit-explorer-scale");
+    scale.textContent = "";
+    [[0, rate(data.rates[0]), "start"], [1, rate(data.rates[data.rates.length - 1]), "end"]].forEach(function (t) {
+      var span = document.createElement("span");
+      span.className = "sinfit-explorer-" + t[2];
+      span.textContent = t[1];
+      scale.appendChild(span);
+    });
+    var mark = document.createElement("span");
+    mark.className = "sinfit-explorer-bound";
+    mark.style.setProperty("--at", at.toFixed(4));
+    mark.textContent = "2/λmax: " + text.bound + " " + rate(data.bound).slice(3);
+    scale.appendChild(mark);
+
+    // Shared axes for every rate and both bases, so that moving the slider compares like with like.
+    var top = Math.ceil(log10(Math.max.apply(null, data.bases.map(function (b) {
+      return Math.max.apply(null, b.loss.map(function (l) { return l[0]; }));
+    }))) + 1);
+    var bottom = Math.floor(log10(data.floor) - 0.3);
+    var xmin = data.x[0], xmax = data.x[data.x.length - 1];
+    charts.textContent = "";
+    var panels = data.bases.map(function (basis, k) {
+      var names = text.bases[basis.name] || [basis.name, basis.name];
+      var panel = document.createElement("div");
+      panel.className = "sinfit-explorer-panel";
+      var title = document.createElement("p");
+      title.className = "sinfit-explorer-title";
+      title.textContent = names[0];
+      panel.appendChild(title);
+      charts.appendChild(panel);
+
+      var loss = chart(panel, names[0] + ": " + text.lossChart, 0, last, bottom, top, id + "-clip-loss-" + k);
+      for (var p = bottom; p <= top; p++) {
+        tickY(loss, p, "10" + String(p).split("").map(function (ch) { return SUPERSCRIPT[ch]; }).join(""));
+      }
+      for (var q = 0; q <= 4; q++) tickX(loss, last * q / 4, String(Math.round(last * q / 4)));
+      element(loss.svg, "line", { class: "sinfit-explorer-floor", x1: LEFT, x2: W - RIGHT, y1: loss.y(log10(data.floor)), y2: loss.y(log10(data.floor)) });
+      var lossPath = element(loss.svg, "path", { class: "sinfit-explorer-loss", "clip-path": loss.clip });
+      var blowUp = element(loss.svg, "text", { class: "sinfit-explorer-diverged", y: TOP + 12, "text-anchor": "middle" });
+
+      var curve = chart(panel, names[0] + ": " + text.curveChart, xmin, xmax, -2, 2, id + "-clip-curve-" + k);
+      [-2, -1, 0, 1, 2].forEach(function (v) { tickY(curve, v, String(v).replace("-", "−")); });
+      for (var t = Math.ceil(xmin); t <= Math.floor(xmax); t++) tickX(curve, t, String(t).replace("-", "−"));
+      element(curve.svg, "path", { class: "sinfit-explorer-target", d: line(curve, data.x, data.y) });
+      var fitPath = element(curve.svg, "path", { class: "sinfit-explorer-fit", "clip-path": curve.clip });
+
+      return function draw(i) {
+        var losses = basis.loss[i], diverged = basis.diverged[i];
+        var ys = losses.map(function (v) { return Math.min(log10(v), top + 1); });
+        var d = line(loss, epochs.slice(0, losses.length), ys);
+        if (diverged !== null) d += " L " + loss.x(diverged).toFixed(1) + " " + loss.y(top + 1).toFixed(1);
+        lossPath.setAttribute("d", d);
+        blowUp.textContent = diverged === null ? "" : "↑ " + diverged;
+        blowUp.setAttribute("x", Math.min(loss.x(diverged || 0), W - RIGHT - 20));
+        var fitted = basis.curve[i];
+        fitPath.setAttribute("d", fitted ? line(curve, data.x, fitted) : "");
+        var status = diverged !== null ? fill(text.diverged, { n: diverged })
+          : fill(text.ended, { n: last, v: String(Number(losses[losses.length - 1].toPrecision(4))) });
+        return names[1] + ": " + status;
+      };
+    });
+
+    function update() {
+      var i = Number(input.value);
+      var parts = panels.map(function (draw) { return draw(i); });
+      var value = rate(data.rates[i]);
+      output.textContent = value + " · " + parts.join(" · ");
+      input.setAttribute("aria-valuetext", value);
+    }
+
+    input.addEventListener("input", update);
+    update();
+    controls.hidden = false;
+    charts.hidden = false;
+    figure.querySelector(".sinfit-explorer-static").hidden = true;
+    figure.classList.add("sinfit-explorer--live");
+  }
+
+  function start() {
+    var figures = document.querySelectorAll(".sinfit-explorer:not(.sinfit-explorer--live)");
+    Array.prototype.forEach.call(figures, setup);
+  }
+
+  // Material's document$ announces each page (also after instant navigation, were it on).
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(start);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
