@@ -21,6 +21,7 @@ from extensions.sitebuild.project import languages
 
 LANGUAGES = languages()  # from mkdocs.yml; each gate takes others for a project's copy
 ALT = re.compile(r"<!--\s*alt:")
+SOLUTION = re.compile(r"<!--\s*solution\s*-->")
 HEADING = re.compile(r"^(#{1,6})\s+\S", re.MULTILINE)
 
 
@@ -118,7 +119,8 @@ def built_parity(site: Path, docs: Path, langs: Sequence[str] = LANGUAGES) -> li
 
 
 def did_it_run(site: Path, docs: Path, langs: Sequence[str] = LANGUAGES) -> list[str]:
-    """Every built tutorial, each language, has its figures and non-empty printed output."""
+    """Every built tutorial, each language, has its figures and non-empty printed output,
+    and every exercise solution of its source folded and executed."""
     problems = []
     for language in langs:
         for name in sorted(pages(docs, language)):
@@ -137,6 +139,24 @@ def did_it_run(site: Path, docs: Path, langs: Sequence[str] = LANGUAGES) -> list
                 problems.append(f"{page}: no printed output")
             if "loss" in text and "epoch" in text and not any("epoch" in o for o in outputs):
                 problems.append(f"{page}: the loss log is missing")
+            problems += _solutions_ran(text, article, page)
+    return problems
+
+
+def _solutions_ran(text: str, article: BeautifulSoup, page: str) -> list[str]:
+    """Every ``<!--solution-->`` of the source is a folded solution on the built page, with
+    its code and a non-empty output (printed text or a figure)."""
+    expected = len(SOLUTION.findall(re.sub(r"```.*?```", "", text, flags=re.DOTALL)))
+    folded = article.select("details.sinfit-solution")
+    if len(folded) != expected:
+        return [f"{page}: {len(folded)} folded solutions built, expected {expected}"]
+    problems = []
+    for n, details in enumerate(folded, start=1):
+        outputs = details.select(".jp-OutputArea-output")
+        if not details.select(".jp-CodeCell .jp-InputArea"):
+            problems.append(f"{page}: solution {n} has no code cell")
+        elif not any(o.get_text().strip() or o.find("img") for o in outputs):
+            problems.append(f"{page}: solution {n} has no output (did it run?)")
     return problems
 
 

@@ -35,6 +35,13 @@ Each fix names the upstream gap it fills:
   each one against the site's files, as MkDocs would, and fail the build on a link to a page
   that does not exist.
 
+* **Exercise solutions, folded.** mkdocs-jupyter shows every cell of a notebook page open;
+  Material's ``???`` blocks are Python-Markdown syntax that nbconvert's renderer does not read,
+  and a ``<details>`` typed around the code would open in one notebook cell and close in
+  another. The author writes ``<!--solution-->`` on the line above a solution's code cell; we
+  wrap that cell, its input and its output, in ``<details>`` with a summary in the page's
+  language, and fail the build, naming the page, for a marker not followed by a code cell.
+
 The downloads (notebook, script, wheel) and the line under each tutorial's title are the
 execution hook's (``extensions/hooks/execution.py``): they come from the executed notebook.
 """
@@ -126,6 +133,10 @@ def on_page_content(html_content: str, page, config, files) -> str:
             # Figures first: the math scan then no longer reads through their base64 data.
             out_dir = Path(page.file.abs_dest_path).parent
             html_content = pages.extract_figures(html_content, name, out_dir)
+            # Exercise solutions folded under their questions, the summary in the page's
+            # language (mkdocs-static-i18n sets the theme's language per build).
+            language = str(config["theme"]["language"])
+            html_content = pages.fold_solutions(html_content, name, language)
 
             def url_of(src: str) -> str | None:
                 target = files.get_file_from_path(src)

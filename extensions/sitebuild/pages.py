@@ -237,3 +237,72 @@ def focusable_code_cells(output: str, page: str) -> str:
 def drop_alternate_links(output: str, page: str) -> str:
     """Material's hreflang head links, which its JavaScript takes for language roots."""
     return ALTERNATE_LINKS.apply(output, page)
+
+
+# --- exercise solutions --------------------------------------------------------------------
+#: The summary of a folded solution, per language; a language without an entry gets English.
+SOLUTION_SUMMARY = {"en": "Solution", "ko": "풀이"}
+SOLUTION_MARKER = re.compile(r"<!--\s*solution\s*-->")
+# nbconvert opens every cell with <div class="jp-Cell jp-MarkdownCell ..."> or
+# <div class="jp-Cell jp-CodeCell ...">; a code cell is wrapped twice (the outer div first).
+NOTEBOOK_CELLS = Rewrite(
+    "nbconvert's cell markup <div class=\"jp-Cell jp-CodeCell",
+    re.compile(r'<div class="jp-Cell jp-CodeCell\b'),
+    lambda m: m.group(0),  # nothing is replaced: the rewrite only checks the markup is there
+    "nbconvert",
+)
+_CELL_START = re.compile(r'<div class="jp-Cell jp-(\w+)Cell\b')
+# What may stand between a marker and the next cell: the rest of its Markdown cell, empty
+# except for other comments (<!--pytest-codeblocks:cont-->) and the cell's closing tags.
+_TO_CELL_END = re.compile(r"(?:\s|<!--.*?-->|</div>)*", re.DOTALL)
+_DIV = re.compile(r"<div\b|</div>")
+
+
+def _div_end(content: str, start: int) -> int | None:
+    """The end of the <div> element that opens at ``start`` (None: never closed)."""
+    depth = 0
+    for m in _DIV.finditer(content, start):
+        depth += 1 if m.group() == "<div" else -1
+        if depth == 0:
+            return m.end()
+    return None
+
+
+def fold_solutions(content: str, page: str, language: str) -> str:
+    """Each code cell that follows a ``<!--solution-->`` marker (the last line of the Markdown
+    cell above it), input and output, folded into ``<details class="sinfit-solution">`` with a
+    summary in the page's language.
+
+    A marker followed by prose or by no cell at all fails (:class:`PageError`), naming the page.
+    """
+    markers = list(SOLUTION_MARKER.finditer(content))
+    if not markers:
+        return content
+    NOTEBOOK_CELLS.apply(content, page)  # raises if nbconvert no longer writes these cells
+    summary = html.escape(SOLUTION_SUMMARY.get(language, SOLUTION_SUMMARY["en"]))
+    parts, done = [], 0
+    for n, marker in enumerate(markers, start=1):
+        if marker.start() < done:
+            raise PageError(f"{page}: solution {n} has its <!--solution--> marker inside a cell")
+        gap = _TO_CELL_END.match(content, marker.end())
+        cell = _CELL_START.match(content, gap.end())
+        if cell is None or cell.group(1) != "Code":
+            found = "no cell" if cell is None else f"a {cell.group(1)} cell"
+            if cell is None and (text := content[gap.end() :].strip()):
+                found = f"more text ({html.unescape(re.sub(r'<[^>]+>', '', text))[:40]!r})"
+            raise PageError(
+                f"{page}: solution {n}: <!--solution--> is followed by {found}, not by a code "
+                "cell; put it on the line above the solution's ```python block"
+            )
+        end = _div_end(content, cell.start())
+        if end is None:
+            raise UpstreamChanged(f"{page}: solution {n}: its code cell's <div> never closes")
+        parts += [
+            content[done : cell.start()],
+            f'<details class="sinfit-solution"><summary>{summary}</summary>',
+            content[cell.start() : end],
+            "</details>",
+        ]
+        done = end
+    parts.append(content[done:])
+    return "".join(parts)

@@ -1,0 +1,100 @@
+"""Exercises on every lesson: 2 to 3 solutions per tutorial and language, folded on the built
+page with a summary in the page's language, executed, and identical in code across languages;
+a broken solution fails the gates or the build, naming the page."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import jupytext
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import LANGUAGES, ROOT, copy_project, run_build, tutorial_pages
+from tests.gates import SOLUTION, built_page, did_it_run, source_parity
+
+DOCS = ROOT / "docs"
+# Written out here rather than read from the build's table, so that a wrong word fails.
+SUMMARY = {"en": "Solution", "ko": "풀이"}
+PAGES = [(lang, page.name) for lang in LANGUAGES for page in tutorial_pages(lang)]
+
+
+@pytest.mark.parametrize(("language", "name"), PAGES, ids=lambda v: str(v))
+def test_every_tutorial_has_two_or_three_folded_executed_solutions(
+    built_site: Path, language: str, name: str
+) -> None:
+    source = (DOCS / language / name).read_text(encoding="utf-8")
+    markers = len(SOLUTION.findall(source))
+    assert 2 <= markers <= 3, f"{language}/{name}: {markers} exercises with solutions, want 2-3"
+    html = built_page(built_site, language, name).read_text(encoding="utf-8")
+    article = BeautifulSoup(html, "html.parser").select_one("article")
+    folded = article.select("details.sinfit-solution")
+    assert len(folded) == markers
+    for details in folded:
+        assert not details.has_attr("open"), "a solution starts folded"
+        assert details.summary.get_text(strip=True) == SUMMARY[language]
+        assert details.select_one(".jp-CodeCell .highlight-ipynb pre").get_text().strip()
+        output = details.select_one(".jp-OutputArea-output pre")
+        assert output is not None and output.get_text().strip(), "the solution printed nothing"
+        # the question stays outside the fold, in the Markdown cell just above it
+        question = details.find_previous_sibling()
+        assert "jp-MarkdownCell" in question["class"] and question.get_text(strip=True)
+
+
+def changed_solution(docs: Path, language: str, name: str, old: str, new: str) -> None:
+    page = docs / language / name
+    text = page.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    start = text.index("<!--solution-->")
+    assert text.index(old) > start, "the change is in a solution"
+    page.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_korean_solution_whose_code_differs_fails_parity(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(DOCS, docs)
+    assert source_parity(docs) == []
+    changed_solution(docs, "ko", "hand-gradients.md", "w_k - 8e-6 * g", "w_k - 9e-6 * g")
+    (problem,) = source_parity(docs)
+    assert problem.startswith("hand-gradients.md: code cell ")
+    assert "differs between en and ko" in problem
+
+
+def test_a_solution_that_did_not_run_fails_did_it_run(unexecuted_site: Path) -> None:
+    problems = did_it_run(unexecuted_site, DOCS)
+    for language in LANGUAGES:
+        assert f"{language}/autograd.md: solution 1 has no output (did it run?)" in problems
+
+
+def test_a_marker_without_its_folded_solution_fails_did_it_run(
+    built_site: Path, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(DOCS, docs)
+    page = docs / "ko" / "why-slow.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("## 정리", "<!--solution-->\n\n## 정리", 1), encoding="utf-8")
+    problems = did_it_run(built_site, docs)
+    (problem,) = [p for p in problems if "solution" in p]
+    assert problem.startswith("ko/why-slow.md: 2 folded solutions built, expected 3")
+
+
+def test_a_raising_solution_fails_the_build_naming_the_page(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", with_cache=True)
+    changed_solution(
+        project / "docs",
+        "ko",
+        "autograd.md",
+        "loss_at(w).backward()",
+        'raise ValueError("a broken solution")\nloss_at(w).backward()',
+    )
+    cells = [
+        c for c in jupytext.read(project / "docs/ko/autograd.md").cells if c.cell_type == "code"
+    ]
+    n = next(i for i, c in enumerate(cells, start=1) if "a broken solution" in c.source)
+    proc = run_build(project, tmp_path / "site")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert f"ko/autograd.md: code cell {n} failed" in output
+    assert "a broken solution" in output
