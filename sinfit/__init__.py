@@ -20,6 +20,7 @@ from sinfit.basis import (
 )
 from sinfit.data import SineData, sine_data
 from sinfit.errors import DivergenceError, SinfitError
+from sinfit.explorer import LearningRateExplorer, learning_rate_explorer
 from sinfit.loss import cubic_gradients, sum_squared_error
 from sinfit.model import Cubic, random_cubic
 from sinfit.optim import compare_optimizers, plot_losses, train_with
@@ -34,6 +35,7 @@ __all__ = [
     "CurveShape",
     "DivergenceError",
     "FitResult",
+    "LearningRateExplorer",
     "Point",
     "SineData",
     "SinfitError",
@@ -50,6 +52,7 @@ __all__ = [
     "fit_manual",
     "fit_snapshots",
     "frame_epochs",
+    "learning_rate_explorer",
     "legendre",
     "loss_hessian",
     "plot_comparison",

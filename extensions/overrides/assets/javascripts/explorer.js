@@ -34,7 +34,7 @@
       }
     }
   };
-  var W = 320, H = 170, LEFT = 38, RIGHT = 8, TOP = 8, BOTTOM = 20;
+  var W = 320, H = 170, LEFT = 38, RIGHT = 16, TOP = 8, BOTTOM = 20;
   var SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
 
   function words() {
@@ -47,7 +47,7 @@
   }
 
   function rate(value) {
-    return "lr " + value.toExponential(2).replace("e-", "e−");
+    return "lr " + value.toExponential(2);
   }
 
   function element(parent, name, attributes, text) {
@@ -59,7 +59,12 @@
   }
 
   // A chart: an <svg> with a plot area mapping data (x0..x1, y0..y1) to the viewBox.
-  function chart(parent, label, x0, x1, y0, y1, clipId) {
+  function chart(parent, caption, label, x0, x1, y0, y1, clipId) {
+    var p = document.createElement("p");
+    p.className = "sinfit-explorer-caption";
+    p.setAttribute("aria-hidden", "true");  // the chart's own name says it
+    p.textContent = caption;
+    parent.appendChild(p);
     var svg = element(parent, "svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": label });
     var clip = element(element(svg, "defs"), "clipPath", { id: clipId });
     element(clip, "rect", { x: LEFT, y: TOP, width: W - LEFT - RIGHT, height: H - TOP - BOTTOM });
@@ -81,7 +86,7 @@
     element(c.svg, "text", { class: "sinfit-explorer-tick", x: LEFT - 4, y: c.y(value) + 3, "text-anchor": "end" }, text);
   }
 
-  function line(c, xs, ys, className) {
+  function line(c, xs, ys) {
     var d = "";
     for (var i = 0; i < xs.length; i++) {
       d += (i ? " L " : "M ") + c.x(xs[i]).toFixed(1) + " " + c.y(ys[i]).toFixed(1);
@@ -124,7 +129,8 @@
       return Math.max.apply(null, b.loss.map(function (l) { return l[0]; }));
     }))) + 1);
     var bottom = Math.floor(log10(data.floor) - 0.3);
-    var xmin = data.x[0], xmax = data.x[data.x.length - 1];
+    var xmin = data.x[0], xmax = data.x[data.x.length - 1], xs = [];
+    for (var s = 0; s <= 60; s++) xs.push(xmin + (xmax - xmin) * s / 60);
     charts.textContent = "";
     var panels = data.bases.map(function (basis, k) {
       var names = text.bases[basis.name] || [basis.name, basis.name];
@@ -136,7 +142,7 @@
       panel.appendChild(title);
       charts.appendChild(panel);
 
-      var loss = chart(panel, names[0] + ": " + text.lossChart, 0, last, bottom, top, id + "-clip-loss-" + k);
+      var loss = chart(panel, text.lossChart, names[0] + ": " + text.lossChart, 0, last, bottom, top, id + "-clip-loss-" + k);
       for (var p = bottom; p <= top; p++) {
         tickY(loss, p, "10" + String(p).split("").map(function (ch) { return SUPERSCRIPT[ch]; }).join(""));
       }
@@ -145,7 +151,7 @@
       var lossPath = element(loss.svg, "path", { class: "sinfit-explorer-loss", "clip-path": loss.clip });
       var blowUp = element(loss.svg, "text", { class: "sinfit-explorer-diverged", y: TOP + 12, "text-anchor": "middle" });
 
-      var curve = chart(panel, names[0] + ": " + text.curveChart, xmin, xmax, -2, 2, id + "-clip-curve-" + k);
+      var curve = chart(panel, text.curveChart, names[0] + ": " + text.curveChart, xmin, xmax, -2, 2, id + "-clip-curve-" + k);
       [-2, -1, 0, 1, 2].forEach(function (v) { tickY(curve, v, String(v).replace("-", "−")); });
       for (var t = Math.ceil(xmin); t <= Math.floor(xmax); t++) tickX(curve, t, String(t).replace("-", "−"));
       element(curve.svg, "path", { class: "sinfit-explorer-target", d: line(curve, data.x, data.y) });
@@ -159,8 +165,10 @@
         lossPath.setAttribute("d", d);
         blowUp.textContent = diverged === null ? "" : "↑ " + diverged;
         blowUp.setAttribute("x", Math.min(loss.x(diverged || 0), W - RIGHT - 20));
-        var fitted = basis.curve[i];
-        fitPath.setAttribute("d", fitted ? line(curve, data.x, fitted) : "");
+        var c = basis.cubic[i];  // a + b x + c x^2 + d x^3, the same curve in either basis
+        fitPath.setAttribute("d", c ? line(curve, xs, xs.map(function (v) {
+          return c[0] + v * (c[1] + v * (c[2] + v * c[3]));
+        })) : "");
         var status = diverged !== null ? fill(text.diverged, { n: diverged })
           : fill(text.ended, { n: last, v: String(Number(losses[losses.length - 1].toPrecision(4))) });
         return names[1] + ": " + status;
