@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # Material prints a banner about its successor on every build; it is noise in logs and tests.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve docs test lint bench outputs lock clean
+.PHONY: setup serve docs test lint bench bench-pages outputs lock clean
 
 # The exact versions to install with. The weekly drift workflow sets SINFIT_CONSTRAINTS to
 # nothing, to build and test with the newest releases that pyproject.toml's ranges allow.
@@ -46,6 +46,15 @@ test: $(STAMP) $(NODE_SETUP)  ## lint, unit, packaging, workflow, snippet, cache
 
 bench: $(STAMP)  ## build-time benchmark (prints ratios to the floor)
 	$(BIN)/python benchmarks/build_times.py
+
+# Lighthouse for bench-pages only (not a test tool): its own folder, pinned in its lock file.
+LIGHTHOUSE_STAMP := benchmarks/lighthouse/node_modules/.installed
+$(LIGHTHOUSE_STAMP): benchmarks/lighthouse/package.json benchmarks/lighthouse/package-lock.json
+	npm ci --prefix benchmarks/lighthouse --no-audit --no-fund --loglevel=error
+	touch $@
+
+bench-pages: $(STAMP) $(LIGHTHOUSE_STAMP)  ## Lighthouse on every page, both languages, uncompressed
+	$(BIN)/python benchmarks/pages.py
 
 outputs: $(STAMP)  ## rewrite each tutorial's hidden expected-output block from its execution
 	$(BIN)/python -m extensions.sitebuild.outputs

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from extensions.sitebuild.project import copy_project, languages, mkdocs_config
+from extensions.sitebuild.project import copy_project, languages, mkdocs_config  # noqa: F401
 from extensions.sitebuild.project import tutorial_pages as _tutorial_pages
+from extensions.sitebuild.serve import serve, site_prefix  # noqa: F401 (for the tests)
 
 # Figures in snippet tests are never shown; no display is needed anywhere in the tests.
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -65,11 +61,6 @@ def build_log(site: Path) -> Path:
     return site.with_suffix(".log")
 
 
-def site_prefix() -> str:
-    """The path the site is published under (site_url's path, e.g. "/sinfit"), no trailing /."""
-    return urlsplit(mkdocs_config()["site_url"]).path.rstrip("/")
-
-
 @pytest.fixture(scope="session")
 def inline_css_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same site with the notebook styles left inline in every page, as upstream does."""
@@ -96,35 +87,6 @@ def unexecuted_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     proc = run_build(project, site, env={"SINFIT_EXECUTE": "0"})
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return site
-
-
-class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site under its published path, as GitHub Pages and `mkdocs serve` do."""
-
-    prefix = ""
-
-    def translate_path(self, path: str) -> str:
-        if not path.startswith(self.prefix + "/"):
-            return str(Path(self.directory) / "no-such-file")
-        return super().translate_path(path[len(self.prefix) :])
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve(site: Path, port: int = 0, prefix: str | None = None) -> Iterator[str]:
-    """A built site served on 127.0.0.1 under its published path, at ``port`` (0: a free one)."""
-    prefix = site_prefix() if prefix is None else prefix
-    handler_class = type("Handler", (_SiteHandler,), {"prefix": prefix})
-    handler = functools.partial(handler_class, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="session")

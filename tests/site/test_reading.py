@@ -104,7 +104,8 @@ def test_printed_lines_are_not_broken_on_a_phone(browser, site_url: str) -> None
 @pytest.mark.browser
 def test_the_math_font_loads_only_where_there_are_formulas(browser, site_url: str) -> None:
     fetched = {}
-    for name, path in (("tutorial", page_path(LANGUAGES[0], "hand-gradients")), ("404 page", "/404.html")):
+    pages = (("tutorial", page_path(LANGUAGES[0], "hand-gradients")), ("404 page", "/404.html"))
+    for name, path in pages:
         page = browser.new_page()
         try:
             page.goto(site_url + path)

@@ -1,0 +1,120 @@
+"""Lighthouse on every page of every language, served the plain way: no compression.
+
+Run with ``make bench-pages`` (it installs Lighthouse 12 from benchmarks/lighthouse/ first), or
+``python benchmarks/pages.py [--site DIR] [--pages PATH ...]``. It builds the site into a
+temporary folder (unless ``--site`` names a built one), serves it on 127.0.0.1 without
+compression, runs Lighthouse's mobile preset in Debian's Chromium (``CHROME_PATH``, default
+/usr/bin/chromium) on each page, and prints a table: the four category scores, first contentful
+paint, and the bytes a first visit transfers. Exits 1 if a page scores under the targets:
+performance 95, accessibility, best practices and SEO 100.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from extensions.sitebuild.project import languages, tutorial_pages  # noqa: E402
+from extensions.sitebuild.serve import serve  # noqa: E402
+
+LIGHTHOUSE = ROOT / "benchmarks" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --no-first-run"
+)
+
+
+def page_paths() -> list[str]:
+    """Every page of the site: each language's home and tutorials."""
+    paths = []
+    for n, language in enumerate(languages()):
+        prefix = "/" if n == 0 else f"/{language}/"
+        paths.append(prefix)
+        paths += [f"{prefix}{page.stem}/" for page in tutorial_pages(language)]
+    return paths
+
+
+def build(site: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    if proc.returncode != 0:
+        sys.exit(f"build failed:\n{proc.stdout}\n{proc.stderr}")
+
+
+def lighthouse(url: str, profile: Path) -> dict:
+    proc = subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--output=json",
+            "--output-path=stdout",
+            "--quiet",
+            f"--only-categories={','.join(CATEGORIES)}",
+            f"--chrome-flags={CHROME_FLAGS} --user-data-dir={profile}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")},
+    )
+    if proc.returncode != 0:
+        sys.exit(f"lighthouse failed on {url}:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout)
+
+
+def row(report: dict) -> dict[str, float]:
+    scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
+    audits = report["audits"]
+    scores["fcp_s"] = audits["first-contentful-paint"]["numericValue"] / 1000
+    scores["kib"] = audits["total-byte-weight"]["numericValue"] / 1024
+    return scores
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, help="a built site (default: build one)")
+    parser.add_argument("--pages", nargs="*", help="paths below the site's root (default: all)")
+    args = parser.parse_args()
+    if not LIGHTHOUSE.exists():
+        sys.exit(f"{LIGHTHOUSE} not found: run `make bench-pages` (it runs npm ci there)")
+    with tempfile.TemporaryDirectory() as tmp:
+        site = args.site
+        if site is None:
+            site = Path(tmp) / "site"
+            build(site)
+        results = {}
+        with serve(site) as base:
+            for path in args.pages or page_paths():
+                results[path] = row(lighthouse(base + path, Path(tmp) / "profile"))
+    width = max(len(p) for p in results)
+    print(f"{'page':<{width}}  perf  a11y  best   seo   FCP s  first visit KiB")
+    failed = []
+    for path, r in results.items():
+        print(
+            f"{path:<{width}}  {r['performance']:4}  {r['accessibility']:4}  "
+            f"{r['best-practices']:4}  {r['seo']:4}  {r['fcp_s']:6.2f}  {r['kib']:15.0f}"
+        )
+        failed += [f"{path}: {c} {r[c]} < {t}" for c, t in TARGETS.items() if r[c] < t]
+    print("\nTargets: performance >= 95; accessibility, best practices, SEO = 100")
+    for line in failed:
+        print("  MISSED", line)
+    print("all met" if not failed else f"{len(failed)} missed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
