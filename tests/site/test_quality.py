@@ -12,6 +12,11 @@ from tests.conftest import LANGUAGES, page_path, serve, tutorial_pages
 
 STEMS = [p.stem for p in tutorial_pages()]
 BUDGET = 150_000  # bytes: a tutorial's HTML plus the CSS it alone needs, images aside
+# Bytes of a tutorial's first visit that hold up its first paint and its scripts: the HTML, every
+# stylesheet and every script it links (figures, fonts and the search index aside). Measured
+# with `make bench-pages`; this keeps a page from growing back towards the 1.1 MB it weighed
+# with the whole JupyterLab stylesheet.
+FIRST_VISIT_BUDGET = 480_000
 
 
 def open_page(browser, url: str, scheme: str = "light"):
@@ -50,6 +55,19 @@ def test_tutorial_weight_is_within_budget(built_site: Path, language: str, stem:
 def inline_url(inline_css_site: Path):
     with serve(inline_css_site) as url:
         yield url
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_first_visit_of_each_tutorial_is_within_budget(built_site: Path, language: str) -> None:
+    for stem in STEMS:
+        html_path = built_site / page_path(language, stem).strip("/") / "index.html"
+        soup = BeautifulSoup(html_path.read_text(encoding="utf-8"), "html.parser")
+        linked = [link["href"] for link in soup.find_all("link", rel="stylesheet")]
+        linked += [script["src"] for script in soup.find_all("script", src=True)]
+        files = [(html_path.parent / href).resolve() for href in linked]
+        assert all(f.is_file() for f in files), linked
+        total = html_path.stat().st_size + sum(f.stat().st_size for f in files)
+        assert total <= FIRST_VISIT_BUDGET, f"{language}/{stem}: {total} bytes on first visit"
 
 
 @pytest.mark.browser
