@@ -58,7 +58,7 @@ def sampled_epochs(epochs: int, every: int) -> list[int]:
     ``every``-th, and the last."""
     check_count("epochs", epochs, 1)
     check_count("every", every, 1)
-    early = {e for e in (1, 2, 3, 5, 10, 20, 30) if e < every}
+    early = {e for e in (1, 2, 3, 5, 10, 20, 30) if e < min(every, epochs)}
     return sorted({*early, *range(every, epochs + 1, every), 1, epochs})
 
 
