@@ -66,11 +66,13 @@ def plot_comparison(
     curves: dict[str, torch.Tensor],
     *,
     colors: tuple[str, ...] = ("tab:green", "tab:orange", "tab:red", "tab:purple"),
+    share_y: bool = False,
 ) -> Figure:
     """Several curves over the same x, one panel each, side by side.
 
-    The panels share x but not y: a random cubic spans tens of units where
-    sin(x) spans one, and a shared y axis would flatten the sine to a line.
+    The panels share x, and y only with ``share_y``: a random cubic spans tens of units where
+    sin(x) spans one, and a shared y axis would flatten the sine to a line; but panels of one
+    curve at different moments are compared by their heights, which only a shared axis shows.
 
     ``curves`` maps each panel's title to its y values, in the order shown, e.g.
     ``{"sin(x)": y, "fitted": y_fit, "random": y_random}``.
@@ -80,7 +82,7 @@ def plot_comparison(
     if len(curves) > len(colors):
         raise SinfitError(f"at most {len(colors)} curves, got {len(curves)}")
     fig = DisplayFigure(figsize=COMPARISON_SIZE, layout="constrained")
-    axes = fig.subplots(1, len(curves), sharex=True, squeeze=False)[0]
+    axes = fig.subplots(1, len(curves), sharex=True, sharey=share_y, squeeze=False)[0]
     for ax, (title, y), color in zip(axes, curves.items(), colors, strict=False):
         _draw(ax, x, y, title, color)
     return fig

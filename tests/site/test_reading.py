@@ -61,6 +61,26 @@ def test_no_formula_or_output_is_cut_off(browser, site_url: str, language: str, 
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_figure_fits_its_column(browser, site_url: str, width: int) -> None:
+    page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    try:
+        for stem in STEMS:
+            page.goto(site_url + page_path(LANGUAGES[0], stem))
+            page.wait_for_load_state("load")
+            sizes = page.evaluate(
+                """() => [...document.querySelectorAll("img.sinfit-figure")].map(img =>
+                     [img.getBoundingClientRect().width,
+                      img.closest(".jp-OutputArea-output").clientWidth])"""
+            )
+            assert sizes, stem
+            assert all(w <= column + 1 for w, column in sizes), f"{stem} at {width} px: {sizes}"
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
 def test_the_check_finds_a_wide_formula_in_a_clipping_box(browser, site_url: str) -> None:
     page = browser.new_page()
     page.set_viewport_size({"width": 390, "height": 900})

@@ -32,6 +32,15 @@ def test_plot_comparison_has_one_panel_per_curve_and_renders_headless() -> None:
     assert buf.getvalue().startswith(b"\x89PNG")
 
 
+def test_plot_comparison_shares_the_y_axis_only_when_asked() -> None:
+    x, y = sine_data()
+    curves = {"sin(x)": y, "random": random_cubic(0)(x)}
+    own = [ax.get_ylim() for ax in plot_comparison(x, curves).axes]
+    shared = [ax.get_ylim() for ax in plot_comparison(x, curves, share_y=True).axes]
+    assert own[0] != own[1], "a sine and a random cubic on their own scales"
+    assert shared[0] == shared[1] and shared[0][0] <= float(curves["random"].min())
+
+
 def test_plot_comparison_needs_a_curve() -> None:
     x, _ = sine_data()
     with pytest.raises(SinfitError, match="at least one curve"):
