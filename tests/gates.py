@@ -140,6 +140,37 @@ def did_it_run(site: Path, docs: Path, langs: Sequence[str] = LANGUAGES) -> list
             if "loss" in text and "epoch" in text and not any("epoch" in o for o in outputs):
                 problems.append(f"{page}: the loss log is missing")
             problems += _solutions_ran(text, article, page)
+            problems += _explorers_ran(text, article, page)
+    return problems
+
+
+_EXPLORER_CALL = re.compile(r"\blearning_rate_explorer\(")
+
+
+def _explorers_ran(text: str, article: BeautifulSoup, page: str) -> list[str]:
+    """A page whose code calls ``learning_rate_explorer(...)`` has as many built explorers,
+    each with data: JSON with learning rates and, for every basis, a loss curve per rate."""
+    import json
+
+    expected = sum(len(_EXPLORER_CALL.findall(code)) for code in _CODE_BLOCK.findall(text))
+    built = article.select("figure.sinfit-explorer")
+    if len(built) < expected:
+        return [f"{page}: {len(built)} learning-rate explorers built, expected {expected}"]
+    problems = []
+    for n, figure in enumerate(built, start=1):
+        script = figure.select_one('script[type="application/json"]')
+        try:
+            data = json.loads(script.get_text()) if script else None
+        except ValueError:
+            data = None
+        rates = (data or {}).get("rates") or []
+        bases = (data or {}).get("bases") or []
+        if (
+            not rates
+            or not bases
+            or not all(len(b.get("loss", [])) == len(rates) and all(b["loss"]) for b in bases)
+        ):
+            problems.append(f"{page}: learning-rate explorer {n} has no data (did it run?)")
     return problems
 
 
