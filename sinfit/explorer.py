@@ -20,13 +20,13 @@ the same output serves every language, and the script writes the labels in the p
 from __future__ import annotations
 
 import hashlib
-import html
 import io
 import json
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
 import matplotlib
 import numpy as np
@@ -224,6 +224,9 @@ class LearningRateExplorer:
 
 
 _ID = re.compile(r'\sid="([^"]*)"')
+_SVG_NS = "http://www.w3.org/2000/svg"
+ElementTree.register_namespace("", _SVG_NS)
+ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 
 
 def _inline_svg(svg: str, prefix: str, label: str) -> str:
@@ -242,7 +245,28 @@ def _inline_svg(svg: str, prefix: str, label: str) -> str:
     used = set(re.findall(r'(?:href="#|url\(#)([^")]+)', svg))
     svg = _ID.sub(lambda m: f' id="{prefix}-{m.group(1)}"' if m.group(1) in used else "", svg)
     svg = re.sub(r'(xlink:href="#|url\(#)', rf"\g<1>{prefix}-", svg)
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(label)}" ', 1)
+    # The page carries this picture in every load: what repeats is said once. The font on the
+    # root instead of on each label; a tick mark's style is its definition's, not each use's;
+    # and matplotlib's groups without attributes hold nothing but their children.
+    svg = re.sub(r";?\s*font-family: 'DejaVu Sans'(?:, sans-serif)?", "", svg)
+    svg = re.sub(r'(<use [^>]*?)\s*style="[^"]*"', r"\1", svg)
+    root = ElementTree.fromstring(svg)
+    _unwrap_plain_groups(root)
+    root.set("font-family", "DejaVu Sans, sans-serif")
+    root.set("role", "img")
+    root.set("aria-label", label)
+    return ElementTree.tostring(root, encoding="unicode")
+
+
+def _unwrap_plain_groups(parent: ElementTree.Element) -> None:
+    children = []
+    for child in parent:
+        _unwrap_plain_groups(child)
+        if child.tag == f"{{{_SVG_NS}}}g" and not child.attrib:
+            children.extend(child)
+        else:
+            children.append(child)
+    parent[:] = children
 
 
 def learning_rate_explorer(
