@@ -97,13 +97,12 @@ def animate_fit(
         label="sin(x)",
     )
     first = snapshots[0][1](xt).numpy()
-    ax.plot(xs, first, color="tab:orange", linewidth=2.5, label="cubic", gid="sinfit-fit")
+    ax.plot(xs, first, color="tab:orange", linewidth=2.5, label="ŷ", gid="sinfit-fit")
     ax.set_ylim(-1.8, 1.8)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.grid(True, alpha=0.3)
     ax.legend(loc="lower right")
-    ax.set_title("gradient descent, epoch by epoch")
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": "sinfit"}):
         fig.savefig(buf, format="svg", dpi=72, metadata={"Date": None})
@@ -126,7 +125,7 @@ def animate_fit(
     if found != 1:
         raise SinfitError("could not find the curve in matplotlib's SVG output")
 
-    # One label per frame ("epoch 250"), each visible during its own slice of the loop.
+    # One label per frame ("t = 250", the epoch), each visible during its own slice of the loop.
     left, top = ax.transAxes.transform((0.03, 0.93))
     n = len(frames)
     labels = []
@@ -134,7 +133,7 @@ def animate_fit(
         values = ";".join("1" if i == k or (k == n - 2 and i == n - 1) else "0" for i in range(n))
         labels.append(
             f'<text x="{left:.1f}" y="{height - top:.1f}" font-family="sans-serif" '
-            f'font-size="12" opacity="0">epoch {epoch}<animate attributeName="opacity" '
+            f'font-size="12" opacity="0">t = {epoch}<animate attributeName="opacity" '
             f'calcMode="discrete" dur="{seconds}s" repeatCount="indefinite" values="{values}"/>'
             "</text>"
         )

@@ -64,7 +64,8 @@ def compare_optimizers(
 
 
 def plot_losses(curves: Mapping[str, list[float]], *, floor: float | None = None) -> Figure:
-    """Loss against epoch on a log scale, one line per curve, the optimum as a dashed floor."""
+    """Loss L against epoch t on a log scale, one line per curve, the optimum L* as a dashed
+    floor. The axes carry symbols, not words, so that one picture serves every language."""
     if not curves:
         raise SinfitError("curves must name at least one loss curve")
     fig = DisplayFigure(figsize=(6.4, 4.0), layout="constrained")
@@ -72,10 +73,10 @@ def plot_losses(curves: Mapping[str, list[float]], *, floor: float | None = None
     for name, losses in curves.items():
         ax.plot(range(1, len(losses) + 1), losses, label=name, linewidth=1.8)
     if floor is not None:
-        ax.axhline(floor, color="black", linestyle="--", linewidth=1, label="best cubic")
+        ax.axhline(floor, color="black", linestyle="--", linewidth=1, label="L*")
     ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("loss (sum of squared errors)")
+    ax.set_xlabel("t")
+    ax.set_ylabel("L")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     return fig

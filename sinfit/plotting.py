@@ -45,17 +45,24 @@ def _to_numpy(t: torch.Tensor):
     return t.detach().cpu().numpy()
 
 
-def _draw(ax: Axes, x: torch.Tensor, y: torch.Tensor, title: str, color: str) -> None:
+def _draw(ax: Axes, x: torch.Tensor, y: torch.Tensor, title: str | None, color: str) -> None:
     check_xy(x, y)
     ax.plot(_to_numpy(x), _to_numpy(y), color=color, linewidth=2)
-    ax.set_title(title)
+    if title:
+        ax.set_title(title)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.grid(True, alpha=0.3)
 
 
-def plot_curve(x: torch.Tensor, y: torch.Tensor, *, title: str, color: str = "tab:blue") -> Figure:
-    """One curve y(x) on a figure of its own."""
+def plot_curve(
+    x: torch.Tensor, y: torch.Tensor, *, title: str | None = None, color: str = "tab:blue"
+) -> Figure:
+    """One curve y(x) on a figure of its own.
+
+    Without a title the figure holds no words, only x, y and numbers: the same picture serves
+    a page in any language, whose caption says what it shows.
+    """
     fig = DisplayFigure(figsize=CURVE_SIZE, layout="constrained")
     _draw(fig.add_subplot(), x, y, title, color)
     return fig

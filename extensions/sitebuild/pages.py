@@ -94,6 +94,7 @@ def render_math(content: str, page: str, *, notebook: bool) -> str:
 # --- figures -------------------------------------------------------------------------------
 _ALT_OR_FIGURE = re.compile(
     r"<!--\s*alt:\s*(?P<alt>.*?)\s*-->"
+    r"|<!--\s*caption:\s*(?P<caption>.*?)\s*-->"
     r'|<img alt="No description has been provided for this image"[^>]*?'
     r'src="data:image/(?P<kind>svg\+xml|png);base64,(?P<data>[A-Za-z0-9+/=\s]+)"[^>]*?/?>',
     re.DOTALL,
@@ -103,18 +104,23 @@ _SVG_SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"')
 
 
 def extract_figures(content: str, page_name: str, out_dir: Path | None) -> str:
-    """Each inline figure to a file in ``out_dir`` and an <img> with its description.
+    """Each inline figure to a file in ``out_dir`` and an <img> with its description, and its
+    caption under it where the Markdown above its cell has one (``<!--caption: ...-->``).
 
     A figure left inline afterwards means nbconvert now writes figures in markup this does
     not recognise: that fails, rather than publishing figures without their descriptions.
     """
     pending: str | None = None
+    caption: str | None = None
     count = 0
 
     def one(m: re.Match[str]) -> str:
-        nonlocal count, pending
+        nonlocal count, pending, caption
         if m.group("alt") is not None:
             pending = html.unescape(m.group("alt"))
+            return ""
+        if m.group("caption") is not None:
+            caption = html.unescape(m.group("caption"))
             return ""
         count += 1
         alt = pending
@@ -135,7 +141,14 @@ def extract_figures(content: str, page_name: str, out_dir: Path | None) -> str:
             # SVG sizes are in points; 1 pt = 4/3 CSS px. Sizes stop the layout jumping.
             w, h = (round(float(v) * 4 / 3) for v in dims.groups())
             size = f' width="{w}" height="{h}"'
-        return f'<img class="sinfit-figure" src="{name}" alt="{html.escape(alt)}"{size}>'
+        img = f'<img class="sinfit-figure" src="{name}" alt="{html.escape(alt)}"{size}>'
+        if caption is None:
+            return img
+        # The words of a figure, in the page's language, under it: the picture itself carries
+        # only symbols and numbers, so one execution serves every language.
+        text, caption = caption, None
+        figcaption = f"<figcaption>{html.escape(text)}</figcaption>"
+        return f'<figure class="sinfit-figure-box">{img}{figcaption}</figure>'
 
     content = _ALT_OR_FIGURE.sub(one, content)
     if _INLINE_IMAGE.search(content):

@@ -237,3 +237,19 @@ def test_colab_links_follow_repo_url(built_site: Path, tmp_path: Path) -> None:
         path = page_path(language, stem).strip("/") + f"/{stem}.ipynb"
         expected = f"https://colab.research.google.com/github/example/sinfit/blob/notebooks/{path}"
         assert link is not None and link["href"] == expected
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_figure_has_a_caption_in_the_pages_language(built_site: Path, language: str) -> None:
+    """The figures carry symbols and numbers only; their words are the caption's, so one
+    execution serves both languages."""
+    for stem in tutorials():
+        html = soup(page_dir(built_site, language, stem) / "index.html")
+        figures = html.select(".jupyter-wrapper img.sinfit-figure")
+        captions = [
+            img.find_parent("figure").figcaption.get_text()
+            for img in figures
+            if img.find_parent("figure") is not None
+        ]
+        assert len(captions) == len(figures) >= 1, f"{language}/{stem}"
+        assert all(in_korean(c) == (language == "ko") for c in captions), captions

@@ -61,10 +61,11 @@ def test_no_formula_or_output_is_cut_off(browser, site_url: str, language: str, 
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("width", WIDTHS)
-def test_every_figure_fits_its_column(browser, site_url: str, width: int) -> None:
+@pytest.mark.parametrize(("width", "scheme"), [(390, "light"), (1280, "dark")])
+def test_every_figure_fits_its_column(browser, site_url: str, width: int, scheme: str) -> None:
     page = browser.new_page()
     page.set_viewport_size({"width": width, "height": 900})
+    page.emulate_media(color_scheme=scheme)
     try:
         for stem in STEMS:
             page.goto(site_url + page_path(LANGUAGES[0], stem))

@@ -41,6 +41,17 @@ def test_plot_comparison_shares_the_y_axis_only_when_asked() -> None:
     assert shared[0] == shared[1] and shared[0][0] <= float(curves["random"].min())
 
 
+def test_figures_for_the_pages_hold_symbols_not_words() -> None:
+    from sinfit import plot_losses
+
+    x, y = sine_data()
+    (ax,) = plot_curve(x, y).axes
+    assert ax.get_title() == "" and (ax.get_xlabel(), ax.get_ylabel()) == ("x", "y")
+    (ax,) = plot_losses({"SGD": [3.0, 2.0, 1.0]}, floor=0.5).axes
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("t", "L")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["SGD", "L*"]
+
+
 def test_plot_comparison_needs_a_curve() -> None:
     x, _ = sine_data()
     with pytest.raises(SinfitError, match="at least one curve"):
