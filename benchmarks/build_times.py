@@ -8,6 +8,7 @@ the project in a temporary folder, so nothing here is touched, and measures on t
 * prose edit: one Korean sentence changed;
 * code edit: one code cell changed, identically in both languages;
 * sinfit edit: a comment added to the library;
+* serve: under ``mkdocs serve``, from saving a prose edit to the page served with it;
 * floor: the same build with execution off, plus one run of every distinct page's code in a
   single Python process (what the pages cost without Jupyter at all).
 
@@ -20,11 +21,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from extensions.sitebuild.execution import REPORT_ROW  # noqa: E402
 from extensions.sitebuild.project import copy_project  # noqa: E402 - what the tests build too
+from extensions.sitebuild.serve import site_prefix  # noqa: E402
 
 RUN_PAGES = """
 import sys, time, matplotlib
@@ -65,6 +70,112 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def serve_latency(project: Path, env: dict[str, str], page: Path, runs: int) -> float:
+    """`mkdocs serve`: seconds from saving a prose edit to the page served with it (median)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    language = page.parent.name
+    url = f"http://127.0.0.1:{port}{site_prefix(project)}/{language}/{page.stem}/"
+    try:
+        deadline = time.monotonic() + 300
+        while "</html>" not in fetch(url):
+            if time.monotonic() > deadline or server.poll() is not None:
+                sys.exit("mkdocs serve did not come up")
+            time.sleep(0.2)
+        times = []
+        for i in range(runs):
+            marker = f"served-edit-{i}"
+            start = time.perf_counter()
+            edit(page, "## ", f"## {marker} ")
+            while marker not in fetch(url):
+                if time.perf_counter() - start > 120:
+                    sys.exit("mkdocs serve did not show the edit within 120 s")
+                time.sleep(0.05)
+            times.append(time.perf_counter() - start)
+            time.sleep(1.0)  # let the watcher settle before the next edit
+        return statistics.median(times)
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+
+
+def measure_builds(project: Path, env: dict[str, str], runs: int):
+    """The build measurements: {name: median seconds}, the floor's parts and build outputs."""
+    build = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--site-dir",
+        str(project / "site"),
+    ]
+    pages = sorted(
+        str(p)
+        for p in (project / "docs").rglob("*.md")
+        if p.read_text().startswith("---\njupyter:")
+    )
+    first_en = project / "docs" / "en" / Path(pages[0]).name
+    first_ko = project / "docs" / "ko" / Path(pages[0]).name
+    cache = project / ".cache"
+    reports: dict[str, str] = {}
+
+    def measure(name, prepare: Callable[[int], None], cmd, extra_env=None) -> float:
+        times = []
+        for i in range(runs):
+            prepare(i)
+            seconds, output = timed(cmd, project, {**env, **(extra_env or {})})
+            times.append(seconds)
+            reports[name] = output
+        return statistics.median(times)
+
+    def code_edit(i: int) -> None:
+        for p in (first_en, first_ko):
+            if i == 0:
+                edit(p, "learning_rate = 1e-6", f"learning_rate = 1e-6  # run {i}")
+            else:
+                edit(p, f"# run {i - 1}", f"# run {i}")
+
+    def sinfit_edit(i: int) -> None:
+        with (project / "sinfit" / "model.py").open("a") as f:
+            f.write(f"\n# benchmark edit {i}\n")
+
+    nothing = lambda i: None  # noqa: E731
+    results = {
+        "cold build": measure(
+            "cold build", lambda i: shutil.rmtree(cache, ignore_errors=True), build
+        ),
+        "warm rebuild": measure("warm rebuild", nothing, build),
+        "prose edit": measure("prose edit", lambda i: edit(first_ko, "## ", f"## {i} "), build),
+        "code edit": measure("code edit", code_edit, build),
+        "sinfit edit": measure("sinfit edit", sinfit_edit, build),
+    }
+    off = measure("execution off", nothing, build, {"SINFIT_EXECUTE": "0"})
+    run_pages = measure("pages in one process", nothing, [sys.executable, "-c", RUN_PAGES, *pages])
+    edited = str(first_en.relative_to(project / "docs"))
+    return results, off, run_pages, reports, edited, first_ko
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
@@ -74,91 +185,32 @@ def main() -> int:
         project = Path(tmp)
         copy_project(project)
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project)}
-        build = [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "--site-dir",
-            str(project / "site"),
-        ]
-        pages = sorted(
-            str(p)
-            for p in (project / "docs").rglob("*.md")
-            if p.read_text().startswith("---\njupyter:")
+        results, off, run_pages, reports, edited, prose_page = measure_builds(
+            project, env, args.runs
         )
-        first_en = project / "docs" / "en" / Path(pages[0]).name
-        first_ko = project / "docs" / "ko" / Path(pages[0]).name
-        cache = project / ".cache"
-        reports: dict[str, str] = {}
+        results["serve: prose edit shown"] = serve_latency(project, env, prose_page, args.runs)
+    floor = off + run_pages
 
-        def measure(
-            name: str,
-            prepare: Callable[[int], None],
-            cmd: list[str],
-            extra_env: dict[str, str] | None = None,
-        ) -> float:
-            times = []
-            for i in range(args.runs):
-                prepare(i)
-                seconds, output = timed(cmd, project, {**env, **(extra_env or {})})
-                times.append(seconds)
-                reports[name] = output
-            return statistics.median(times)
-
-        nothing = lambda i: None  # noqa: E731
-        results: dict[str, float] = {}
-        results["cold build"] = measure(
-            "cold build", lambda i: shutil.rmtree(cache, ignore_errors=True), build
-        )
-        results["warm rebuild"] = measure("warm rebuild", nothing, build)
-        results["prose edit"] = measure(
-            "prose edit", lambda i: edit(first_ko, "## ", f"## {i} "), build
-        )
-        results["code edit"] = measure(
-            "code edit",
-            lambda i: (
-                [
-                    edit(p, "learning_rate = 1e-6", f"learning_rate = 1e-6  # run {i}")
-                    for p in (first_en, first_ko)
-                ]
-                if i == 0
-                else [edit(p, f"# run {i - 1}", f"# run {i}") for p in (first_en, first_ko)]
-            ),
-            build,
-        )
-        results["sinfit edit"] = measure(
-            "sinfit edit",
-            lambda i: (
-                (project / "sinfit" / "model.py").open("a").write(f"\n# benchmark edit {i}\n")
-            ),
-            build,
-        )
-        off = measure("execution off", nothing, build, {"SINFIT_EXECUTE": "0"})
-        run_pages = measure(
-            "pages in one process", nothing, [sys.executable, "-c", RUN_PAGES, *pages]
-        )
-        floor = off + run_pages
-
-    print(f"\nBuild times on this machine (median of {args.runs}; {len(pages)} tutorial pages):")
-    print(f"  {'execution off':<22}{off:7.2f} s")
-    print(f"  {'pages in one process':<22}{run_pages:7.2f} s")
-    print(f"  {'floor (sum)':<22}{floor:7.2f} s   1.00 x floor")
+    print(f"\nBuild times on this machine (median of {args.runs}):")
+    print(f"  {'execution off':<24}{off:7.2f} s")
+    print(f"  {'pages in one process':<24}{run_pages:7.2f} s")
+    print(f"  {'floor (sum)':<24}{floor:7.2f} s   1.00 x floor")
     for name, seconds in results.items():
         ratios = f"{seconds / floor:4.2f} x floor   {seconds / off:4.2f} x execution-off"
-        print(f"  {name:<22}{seconds:7.2f} s   {ratios}")
+        print(f"  {name:<24}{seconds:7.2f} s   {ratios}")
 
-    code_rows = REPORT_ROW.findall(reports["code edit"])
-    executed_on_code_edit = [row for row in code_rows if row[2] == "executed"]
+    executed_on_code_edit = [
+        r for r in REPORT_ROW.findall(reports["code edit"]) if r[2] == "executed"
+    ]
     checks = {
         "warm rebuild <= 1.2 x execution-off": results["warm rebuild"] <= 1.2 * off,
         "prose edit <= 1.2 x execution-off": results["prose edit"] <= 1.2 * off,
         "cold build <= 1.5 x floor": results["cold build"] <= 1.5 * floor,
         "code edit re-runs only the edited page, once": [r[0] for r in executed_on_code_edit]
-        == [str(first_en.relative_to(project / "docs"))],
+        == [edited],
         "nothing executed on a warm rebuild": "executed"
         not in {r[2] for r in REPORT_ROW.findall(reports["warm rebuild"])},
+        "serve shows a prose edit within 1.5 s": results["serve: prose edit shown"] <= 1.5,
     }
     print("\nTargets:")
     for name, ok in checks.items():
