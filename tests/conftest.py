@@ -13,6 +13,7 @@ import pytest
 from extensions.sitebuild.project import copy_project, languages, mkdocs_config  # noqa: F401
 from extensions.sitebuild.project import tutorial_pages as _tutorial_pages
 from extensions.sitebuild.serve import serve, site_prefix  # noqa: F401 (for the tests)
+from tests.shared import once
 
 # Figures in snippet tests are never shown; no display is needed anywhere in the tests.
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -48,12 +49,15 @@ def run_build(project: Path, site: Path, *extra: str, env: dict[str, str] | None
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, built once per test session with ``--strict``."""
-    site = tmp_path_factory.mktemp("site")
-    proc = run_build(ROOT, site)
-    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
-    build_log(site).write_text(proc.stdout + proc.stderr, encoding="utf-8")
-    return site
+    """The real site, built once per test run with ``--strict``."""
+
+    def make(folder: Path) -> None:
+        proc = run_build(ROOT, folder / "site")
+        output = proc.stdout + proc.stderr
+        assert proc.returncode == 0, f"mkdocs build --strict failed:\n{output}"
+        build_log(folder / "site").write_text(output, encoding="utf-8")
+
+    return once(tmp_path_factory, "built", make) / "site"
 
 
 def build_log(site: Path) -> Path:
@@ -64,29 +68,31 @@ def build_log(site: Path) -> Path:
 @pytest.fixture(scope="session")
 def inline_css_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same site with the notebook styles left inline in every page, as upstream does."""
-    root = tmp_path_factory.mktemp("inline-css")
-    project = copy_project(root / "project", with_cache=True)
-    site = root / "site"
-    proc = run_build(project, site, env={"SINFIT_INLINE_CSS": "1"})
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return site
+
+    def make(root: Path) -> None:
+        project = copy_project(root / "project", with_cache=True)
+        proc = run_build(project, root / "site", env={"SINFIT_INLINE_CSS": "1"})
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+    return once(tmp_path_factory, "inline-css", make) / "site"
 
 
 @pytest.fixture(scope="session")
 def unexecuted_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project built with execution off (pages without outputs), and with one
     Korean anchor broken: the fixture the did-it-run and links gates must fail on."""
-    root = tmp_path_factory.mktemp("unexecuted")
-    project = copy_project(root / "project")
-    index = project / "docs" / "ko" / "index.md"
-    text = index.read_text(encoding="utf-8")
-    anchor = "#가장-좋은-3차-곡선과-얼마나-차이-날까"
-    assert anchor in text
-    index.write_text(text.replace(anchor, "#없는-제목"), encoding="utf-8")
-    site = root / "site"
-    proc = run_build(project, site, env={"SINFIT_EXECUTE": "0"})
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return site
+
+    def make(root: Path) -> None:
+        project = copy_project(root / "project")
+        index = project / "docs" / "ko" / "index.md"
+        text = index.read_text(encoding="utf-8")
+        anchor = "#가장-좋은-3차-곡선과-얼마나-차이-날까"
+        assert anchor in text
+        index.write_text(text.replace(anchor, "#없는-제목"), encoding="utf-8")
+        proc = run_build(project, root / "site", env={"SINFIT_EXECUTE": "0"})
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+    return once(tmp_path_factory, "unexecuted", make) / "site"
 
 
 @pytest.fixture(scope="session")

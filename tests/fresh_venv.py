@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -34,6 +35,9 @@ from pathlib import Path
 from typing import Literal
 
 import pytest
+from filelock import FileLock
+
+from tests.shared import shared_root
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What a base venv holds: the heavy part every layer shares.
@@ -199,9 +203,17 @@ def create_venv(
 
 @functools.cache
 def _session_venv(path: Path, requirements: tuple[str, ...], base: Path | None) -> Venv:
-    """One venv per path and session, whichever fixture (or conftest importing it) asks."""
+    """One venv per path and test run, whichever fixture (or conftest, or xdist worker) asks."""
     base_venv_ = _session_venv(base, BASE_REQUIREMENTS, None) if base is not None else None
-    return create_venv(path, requirements, base=base_venv_)
+    done = path.with_name(path.name + ".done")
+    with FileLock(str(path.with_name(path.name + ".lock"))):
+        if done.exists():
+            return Venv(path, 0.0)
+        if path.exists():  # a failed attempt's leftovers
+            shutil.rmtree(path)
+        venv = create_venv(path, requirements, base=base_venv_)
+        done.touch()
+        return venv
 
 
 def session_venv(
@@ -213,5 +225,5 @@ def session_venv(
 ) -> Venv:
     """The session's venv ``name`` (created on first use), layered on the session's base venv
     (torch and matplotlib) unless ``on_base`` is false."""
-    root = factory.getbasetemp() / "fresh-venvs"
+    root = shared_root(factory) / "fresh-venvs"
     return _session_venv(root / name, tuple(requirements), root / "base" if on_base else None)

@@ -17,6 +17,7 @@ import ast
 import copy
 import datetime as dt
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -112,10 +113,18 @@ def wheel(root: Path, cache: Path) -> Path:
             text=True,
         )  # fmt: skip
         (made,) = out.glob("*.whl")
-        if cache.is_dir():  # wheels of older sources are of no use
-            shutil.rmtree(cache)
-        folder.mkdir(parents=True)
-        return Path(shutil.copy2(made, folder / made.name))
+        # Into place in one step (two builds may race to it); wheels of older sources go.
+        staged = cache / f".{folder.name}-{os.getpid()}"
+        staged.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(made, staged / made.name)
+        try:
+            staged.rename(folder)
+        except OSError:  # another build put the same wheel there first
+            shutil.rmtree(staged, ignore_errors=True)
+        for old in cache.iterdir():
+            if old != folder and not old.name.startswith("."):
+                shutil.rmtree(old, ignore_errors=True)
+        return folder / made.name
 
 
 # --- the notebook --------------------------------------------------------------------------

@@ -22,7 +22,9 @@ def outputs(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_every_expected_output_block_is_the_executions_output() -> None:
+def test_every_expected_output_block_is_the_executions_output(built_site: Path) -> None:
+    # After the session's build (built_site): the check then reads that execution from the
+    # cache rather than running the pages beside another worker's build.
     proc = outputs(ROOT, "--check")
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
