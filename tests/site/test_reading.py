@@ -82,6 +82,34 @@ def test_every_figure_fits_its_column(browser, site_url: str, width: int, scheme
 
 
 @pytest.mark.browser
+def test_the_copy_button_does_not_cover_the_code(browser, site_url: str) -> None:
+    page = browser.new_page()
+    page.set_viewport_size({"width": 390, "height": 900})
+    try:
+        for language in LANGUAGES:
+            for stem in STEMS:
+                page.goto(site_url + page_path(language, stem))
+                page.wait_for_load_state("load")
+                overlaps = page.evaluate(
+                    """() => [...document.querySelectorAll(".jp-CodeCell")].filter(cell => {
+                         const button = cell.querySelector("clipboard-copy");
+                         const code = cell.querySelector(".highlight-ipynb pre");
+                         if (!button || !code) return false;
+                         const range = document.createRange();
+                         range.selectNodeContents(code);
+                         const b = button.getBoundingClientRect();
+                         return [...range.getClientRects()].some(r =>
+                           r.width > 0 && r.left < b.right && r.right > b.left
+                           && r.top < b.bottom && r.bottom > b.top);
+                       }).length"""
+                )
+                assert page.locator(".jp-CodeCell clipboard-copy").count() > 0, stem
+                assert overlaps == 0, f"{language}/{stem}: {overlaps} cells"
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
 def test_the_check_finds_a_wide_formula_in_a_clipping_box(browser, site_url: str) -> None:
     page = browser.new_page()
     page.set_viewport_size({"width": 390, "height": 900})
