@@ -73,6 +73,57 @@ def _path_d(points: np.ndarray) -> str:
     return "M " + " L ".join(f"{px:.1f} {py:.1f}" for px, py in points)
 
 
+def _still(x: torch.Tensor, y: torch.Tensor, xs: np.ndarray, first: np.ndarray):
+    """The first frame drawn by matplotlib: sin(x) and the curve; the figure and its axes."""
+    fig = DisplayFigure(figsize=CURVE_SIZE, dpi=72, layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot(
+        x.detach().cpu().numpy(),
+        y.detach().cpu().numpy(),
+        color="tab:green",
+        linewidth=2,
+        label="sin(x)",
+    )
+    ax.plot(xs, first, color="tab:orange", linewidth=2.5, label="ŷ", gid="sinfit-fit")
+    ax.set_ylim(-1.8, 1.8)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="lower right")
+    return fig, ax
+
+
+def _moving_curve(svg: str, frames: list[str], seconds: float) -> str:
+    """The curve's path in matplotlib's SVG, animated through ``frames`` (path data)."""
+    path = re.compile(r'(<g id="sinfit-fit">\s*<path d=")[^"]*("[^>]*?)\s*/>', re.DOTALL)
+    animate = (
+        f'<animate attributeName="d" dur="{seconds}s" repeatCount="indefinite" '
+        f'values="{";".join(frames)}"/>'
+    )
+    svg, found = path.subn(lambda m: f"{m.group(1)}{frames[0]}{m.group(2)}>{animate}</path>", svg)
+    if found != 1:
+        raise SinfitError("could not find the curve in matplotlib's SVG output")
+    return svg
+
+
+def _epoch_labels(epochs: list[int], at: tuple[float, float], frames: int, seconds: float) -> str:
+    """One label per frame ("t = 250", the epoch), each visible during its own slice of the loop
+    (the last label also during the held last frame)."""
+    x, y = at
+    labels = []
+    for k, epoch in enumerate(epochs):
+        values = ";".join(
+            "1" if i == k or (k == frames - 2 and i == frames - 1) else "0" for i in range(frames)
+        )
+        labels.append(
+            f'<text x="{x:.1f}" y="{y:.1f}" font-family="sans-serif" '
+            f'font-size="12" opacity="0">t = {epoch}<animate attributeName="opacity" '
+            f'calcMode="discrete" dur="{seconds}s" repeatCount="indefinite" values="{values}"/>'
+            "</text>"
+        )
+    return "\n".join(labels)
+
+
 def animate_fit(
     x: torch.Tensor,
     y: torch.Tensor,
@@ -87,26 +138,10 @@ def animate_fit(
         raise SinfitError(f"an animation needs at least 2 snapshots, got {len(snapshots)}")
     xs = np.linspace(float(x.min()), float(x.max()), points)
     xt = torch.from_numpy(xs)
-    fig = DisplayFigure(figsize=CURVE_SIZE, dpi=72, layout="constrained")
-    ax = fig.add_subplot()
-    ax.plot(
-        x.detach().cpu().numpy(),
-        y.detach().cpu().numpy(),
-        color="tab:green",
-        linewidth=2,
-        label="sin(x)",
-    )
-    first = snapshots[0][1](xt).numpy()
-    ax.plot(xs, first, color="tab:orange", linewidth=2.5, label="ŷ", gid="sinfit-fit")
-    ax.set_ylim(-1.8, 1.8)
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    ax.grid(True, alpha=0.3)
-    ax.legend(loc="lower right")
+    fig, ax = _still(x, y, xs, snapshots[0][1](xt).numpy())
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": "sinfit"}):
         fig.savefig(buf, format="svg", dpi=72, metadata={"Date": None})
-    svg = buf.getvalue()
 
     height = fig.get_size_inches()[1] * 72  # SVG units are points; y grows downwards
     frames = []
@@ -116,26 +151,7 @@ def animate_fit(
         frames.append(_path_d(display))
     frames.append(frames[-1])  # hold the last frame before the loop starts again
 
-    path = re.compile(r'(<g id="sinfit-fit">\s*<path d=")[^"]*("[^>]*?)\s*/>', re.DOTALL)
-    animate = (
-        f'<animate attributeName="d" dur="{seconds}s" repeatCount="indefinite" '
-        f'values="{";".join(frames)}"/>'
-    )
-    svg, found = path.subn(lambda m: f"{m.group(1)}{frames[0]}{m.group(2)}>{animate}</path>", svg)
-    if found != 1:
-        raise SinfitError("could not find the curve in matplotlib's SVG output")
-
-    # One label per frame ("t = 250", the epoch), each visible during its own slice of the loop.
+    svg = _moving_curve(buf.getvalue(), frames, seconds)
     left, top = ax.transAxes.transform((0.03, 0.93))
-    n = len(frames)
-    labels = []
-    for k, (epoch, _) in enumerate(snapshots):
-        values = ";".join("1" if i == k or (k == n - 2 and i == n - 1) else "0" for i in range(n))
-        labels.append(
-            f'<text x="{left:.1f}" y="{height - top:.1f}" font-family="sans-serif" '
-            f'font-size="12" opacity="0">t = {epoch}<animate attributeName="opacity" '
-            f'calcMode="discrete" dur="{seconds}s" repeatCount="indefinite" values="{values}"/>'
-            "</text>"
-        )
-    svg = svg.replace("</svg>", "\n".join(labels) + "\n</svg>")
-    return AnimatedSVG(svg)
+    labels = _epoch_labels([e for e, _ in snapshots], (left, height - top), len(frames), seconds)
+    return AnimatedSVG(svg.replace("</svg>", labels + "\n</svg>"))
