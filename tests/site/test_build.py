@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from extensions.sitebuild.execution import REPORT_ROW
+from extensions.sitebuild.gates import built_page
 from tests.conftest import (
     LANGUAGES,
     ROOT,
@@ -22,7 +23,6 @@ from tests.conftest import (
     run_build,
     tutorial_pages,
 )
-from tests.gates import built_page
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
 

@@ -11,8 +11,8 @@ import jupytext
 import pytest
 from bs4 import BeautifulSoup
 
+from extensions.sitebuild.gates import SOLUTION, built_page, did_it_run, source_parity
 from tests.conftest import LANGUAGES, ROOT, copy_project, run_build, tutorial_pages
-from tests.gates import SOLUTION, built_page, did_it_run, source_parity
 
 DOCS = ROOT / "docs"
 # Written out here rather than read from the build's table, so that a wrong word fails.

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from extensions.sitebuild.gates import built_page, did_it_run
 from tests.conftest import LANGUAGES, ROOT, page_path
-from tests.gates import built_page, did_it_run
 
 STEM = "why-slow"
 WIDTHS = [390, 1280]

@@ -5,8 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from extensions.sitebuild.gates import (
+    built_parity,
+    did_it_run,
+    source_parity,
+    typed_numbers,
+    unglued_numbers,
+)
 from tests.conftest import ROOT
-from tests.gates import built_parity, did_it_run, source_parity, typed_numbers, unglued_numbers
 
 DOCS = ROOT / "docs"
 

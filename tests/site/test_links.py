@@ -2,9 +2,10 @@
 
 LinkChecker crawls the site as served (under its published path): every page, figure,
 stylesheet and download a link names must be there. Anchors (a link to a heading that does not
-exist, Korean headings included) are checked by ``tests.gates.broken_anchors`` over the built
-files: LinkChecker's AnchorCheck needed a single thread to be dependable and still missed a
-broken Korean anchor in one CI run out of several, and the crawl took most of a minute.
+exist, Korean headings included) are checked over the built files by
+``extensions.sitebuild.gates.broken_anchors``: LinkChecker's AnchorCheck needed a single thread
+to be dependable and still missed a broken Korean anchor in one CI run out of several, and the
+crawl took most of a minute.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from extensions.sitebuild.gates import broken_anchors
 from tests.conftest import serve
-from tests.gates import broken_anchors
 
 CONFIG = """\
 [checking]

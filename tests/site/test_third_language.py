@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from extensions.sitebuild.gates import built_parity, did_it_run, source_parity
 from extensions.sitebuild.project import languages
 from tests.conftest import copy_project, run_build
-from tests.gates import built_parity, did_it_run, source_parity
 
 ENTRY = """\
         - locale: ja

@@ -1,8 +1,8 @@
 """Gates that keep the bilingual site honest. Each returns a list of problems, naming the
 page, the language and the cell or heading; an empty list means the gate passes.
 
-They are plain functions so that the tests can run them on the real site and on deliberately
-broken copies, and show that each one fails loudly.
+They are plain functions of the build's package (no MkDocs imports) so that the tests can run
+them on the real site and on deliberately broken copies, and show that each one fails loudly.
 """
 
 from __future__ import annotations
