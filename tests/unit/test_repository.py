@@ -61,7 +61,9 @@ def test_ci_tests_every_push_and_pull_request_and_deploys_only_after() -> None:
     assert test["container"].endswith("-bookworm")
     # The published site is built in the test job, after the tests, from the same commit ...
     steps = [step.get("run", step.get("uses", "")) for step in test["steps"]]
-    assert steps.index("bash .ci/run") < steps.index("make docs")
+    build = next(i for i, step in enumerate(steps) if step.rstrip().endswith("make docs"))
+    assert steps.index("bash .ci/run") < build
+    assert "SOURCE_DATE_EPOCH" in steps[build], "the published build is dated by the commit"
     assert uses(test, "actions/upload-pages-artifact")
     # ... and deployed only when that job passed, and only from main.
     assert deploy["needs"] == "test"
