@@ -18,6 +18,7 @@ language's build it logs the execution report.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -28,6 +29,7 @@ from pathlib import Path
 from types import ModuleType
 
 import jupytext
+import mkdocs_jupyter.convert
 import mkdocs_jupyter.nbconvert2 as nbconvert2
 import nbformat
 from mkdocs.exceptions import PluginError
@@ -80,6 +82,30 @@ class _JupytextReadingExecutedPages:
 
 
 replace(nbconvert2, "jupytext", _JupytextReadingExecutedPages(), kind=ModuleType)
+
+# nbconvert's rendering of a page, kept per page for the life of the process and reused while
+# the page's executed notebook (glue filled in) is the same: under `mkdocs serve` a rebuild
+# after an edit renders again only the page that changed, not every notebook of both languages.
+_rendered: dict[str, tuple[str, str]] = {}  # abs source path -> (key, HTML)
+
+
+def _nb2html_once(nb_path, *args, **kwargs):
+    path = os.path.abspath(nb_path)
+    nb = _JupytextReadingExecutedPages.read(path)
+    key = hashlib.sha256(
+        (nbformat.writes(nb) + repr(args) + repr(sorted(kwargs.items()))).encode()
+    ).hexdigest()
+    if _rendered.get(path, ("", ""))[0] != key:
+        _rendered[path] = (key, _nb2html(nb_path, *args, **kwargs))
+    return _rendered[path][1]
+
+
+_NB2HTML_PARAMETERS = [
+    "nb_path", "execute", "kernel_name", "theme", "start", "end", "allow_errors", "show_input",
+    "no_input", "no_prompt", "remove_tag_config", "highlight_extra_classes", "include_requirejs",
+    "custom_mathjax_url",
+]  # fmt: skip
+_nb2html = replace(mkdocs_jupyter.convert, "nb2html", _nb2html_once, parameters=_NB2HTML_PARAMETERS)
 
 
 LANGUAGES = languages(ROOT)

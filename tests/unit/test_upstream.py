@@ -53,6 +53,7 @@ PATCHED = [
     ("nbconvert.filters.strings", "_convert_header_id", "extensions/hooks/notebook_pages.py"),
     ("mkdocs_jupyter.plugin", "_get_markdown_toc", "extensions/hooks/notebook_pages.py"),
     ("mkdocs_jupyter.nbconvert2", "jupytext", "extensions/hooks/execution.py"),
+    ("mkdocs_jupyter.convert", "nb2html", "extensions/hooks/execution.py"),
     (
         "nbconvert.exporters.templateexporter",
         "TemplateExporter._create_environment",
