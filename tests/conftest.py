@@ -132,3 +132,15 @@ def browser(tmp_path_factory: pytest.TempPathFactory):
         )
         yield context
         context.close()
+
+
+def serious_violations(page) -> list[tuple[str, str, list]]:
+    """axe-core's serious and critical violations on ``page``: (rule, impact, first targets)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]

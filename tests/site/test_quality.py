@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import LANGUAGES, page_path, serve, tutorial_pages
+from tests.conftest import LANGUAGES, page_path, serious_violations, serve, tutorial_pages
 
 STEMS = [p.stem for p in tutorial_pages()]
 BUDGET = 150_000  # bytes: a tutorial's HTML plus the CSS it alone needs, images aside
@@ -105,20 +105,13 @@ def test_the_notebook_stylesheet_is_cut_down(built_site: Path, inline_css_site: 
 def test_no_serious_accessibility_violation(
     browser, site_url: str, scheme: str, language: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     # every page in the light scheme; the home page and one tutorial in the dark one
     stems = STEMS if scheme == "light" else ["hand-gradients"]
     home = "/" if language == "en" else f"/{language}/"
     for path in [home, *(page_path(language, stem) for stem in stems)]:
         page = open_page(browser, site_url + path, scheme)
-        violations = Axe().run(page).response["violations"]
+        bad = serious_violations(page)
         page.close()
-        bad = [
-            (v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
         assert bad == [], f"{path} ({scheme}): {bad}"
 
 

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import pytest
 
 from tests.conftest import LANGUAGES, page_path, tutorial_pages
 
 STEMS = [p.stem for p in tutorial_pages()]
+
+
+@contextlib.contextmanager
+def tab(browser, width: int, scheme: str | None = None) -> Iterator:
+    """A tab of the shared browser at ``width`` px (and colour scheme), closed afterwards."""
+    page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    if scheme:
+        page.emulate_media(color_scheme=scheme)
+    try:
+        yield page
+    finally:
+        page.close()
+
+
 WIDTHS = (390, 1280)
 
 # Each display formula and printed output either fits inside every box that clips it, or sits
@@ -46,27 +64,21 @@ TARGETS = 'math[display="block"], .jp-OutputArea-output pre'
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_formula_or_output_is_cut_off(browser, site_url: str, language: str, width: int) -> None:
-    page = browser.new_page()
-    page.set_viewport_size({"width": width, "height": 900})
-    try:
+    with tab(browser, width) as page:
         for stem in STEMS:
             page.goto(site_url + page_path(language, stem))
             page.wait_for_load_state("load")
-            assert page.locator('math[display="block"]').count() + page.locator(
-                ".jp-OutputArea-output pre"
-            ).count(), f"{stem}: nothing to check"
+            assert (
+                page.locator('math[display="block"]').count()
+                + page.locator(".jp-OutputArea-output pre").count()
+            ), f"{stem}: nothing to check"
             assert page.evaluate(CLIPPED, TARGETS) == [], f"{language}/{stem} at {width} px"
-    finally:
-        page.close()
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("width", "scheme"), [(390, "light"), (1280, "dark")])
 def test_every_figure_fits_its_column(browser, site_url: str, width: int, scheme: str) -> None:
-    page = browser.new_page()
-    page.set_viewport_size({"width": width, "height": 900})
-    page.emulate_media(color_scheme=scheme)
-    try:
+    with tab(browser, width, scheme) as page:
         for stem in STEMS:
             page.goto(site_url + page_path(LANGUAGES[0], stem))
             page.wait_for_load_state("load")
@@ -77,15 +89,11 @@ def test_every_figure_fits_its_column(browser, site_url: str, width: int, scheme
             )
             assert sizes, stem
             assert all(w <= column + 1 for w, column in sizes), f"{stem} at {width} px: {sizes}"
-    finally:
-        page.close()
 
 
 @pytest.mark.browser
 def test_the_copy_button_does_not_cover_the_code(browser, site_url: str) -> None:
-    page = browser.new_page()
-    page.set_viewport_size({"width": 390, "height": 900})
-    try:
+    with tab(browser, 390) as page:
         for language in LANGUAGES:
             for stem in STEMS:
                 page.goto(site_url + page_path(language, stem))
@@ -105,15 +113,11 @@ def test_the_copy_button_does_not_cover_the_code(browser, site_url: str) -> None
                 )
                 assert page.locator(".jp-CodeCell clipboard-copy").count() > 0, stem
                 assert overlaps == 0, f"{language}/{stem}: {overlaps} cells"
-    finally:
-        page.close()
 
 
 @pytest.mark.browser
 def test_the_check_finds_a_wide_formula_in_a_clipping_box(browser, site_url: str) -> None:
-    page = browser.new_page()
-    page.set_viewport_size({"width": 390, "height": 900})
-    try:
+    with tab(browser, 390) as page:
         page.goto(site_url + page_path(LANGUAGES[0], STEMS[0]))
         page.evaluate(
             """() => {
@@ -127,15 +131,11 @@ def test_the_check_finds_a_wide_formula_in_a_clipping_box(browser, site_url: str
         )
         (problem,) = page.evaluate(CLIPPED, TARGETS)
         assert problem.startswith("widex+0x+1")
-    finally:
-        page.close()
 
 
 @pytest.mark.browser
 def test_printed_lines_are_not_broken_on_a_phone(browser, site_url: str) -> None:
-    page = browser.new_page()
-    page.set_viewport_size({"width": 390, "height": 900})
-    try:
+    with tab(browser, 390) as page:
         page.goto(site_url + page_path(LANGUAGES[-1], STEMS[0]))
         lines = page.evaluate(
             """() => [...document.querySelectorAll('.jp-OutputArea-output pre')].map(pre => {
@@ -146,8 +146,6 @@ def test_printed_lines_are_not_broken_on_a_phone(browser, site_url: str) -> None
                })"""
         )
         assert lines and all(ws == "pre" and whole for ws, whole in lines), lines
-    finally:
-        page.close()
 
 
 @pytest.mark.browser
@@ -155,8 +153,7 @@ def test_the_math_font_loads_only_where_there_are_formulas(browser, site_url: st
     fetched = {}
     pages = (("tutorial", page_path(LANGUAGES[0], "hand-gradients")), ("404 page", "/404.html"))
     for name, path in pages:
-        page = browser.new_page()
-        try:
+        with tab(browser, 1280) as page:
             page.goto(site_url + path)
             page.wait_for_load_state("networkidle")
             fetched[name] = page.evaluate(
@@ -164,12 +161,9 @@ def test_the_math_font_loads_only_where_there_are_formulas(browser, site_url: st
                   fonts: performance.getEntriesByType("resource")
                     .filter(e => e.name.includes("stix-two-math")).length,
                   formulas: document.querySelectorAll("article math").length,
-                  family: (document.querySelector("article math") || document.body)
-                    .ownerDocument.fonts.check('16px "STIX Two Math"', "∑"),
+                  family: document.fonts.check('16px "STIX Two Math"', "∑"),
                 })"""
             )
-        finally:
-            page.close()
     assert fetched["tutorial"]["formulas"] and fetched["tutorial"]["fonts"] == 1
     assert fetched["tutorial"]["family"], "the font is there to draw the formulas"
     assert fetched["404 page"]["formulas"] == 0 and fetched["404 page"]["fonts"] == 0, fetched
