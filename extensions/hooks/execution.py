@@ -46,7 +46,7 @@ from extensions.sitebuild.execution import (  # noqa: E402
     is_tutorial,
 )
 from extensions.sitebuild.project import languages  # noqa: E402
-from extensions.sitebuild.upstream import UpstreamChanged, replace  # noqa: E402
+from extensions.sitebuild.upstream import UpstreamChanged, installed, replace  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.execution")
 
@@ -119,17 +119,11 @@ def _language(config) -> str:
             str(
                 UpstreamChanged(
                     f"the theme's language is {language!r}, none of {LANGUAGES}: "
-                    f"{installed_i18n()} no longer sets it per language build"
+                    f"{installed('mkdocs_static_i18n')} no longer sets it per language build"
                 )
             )
         )
     return language
-
-
-def installed_i18n() -> str:
-    from extensions.sitebuild.upstream import installed
-
-    return installed("mkdocs_static_i18n")
 
 
 def _interrupted(signum, frame) -> None:

@@ -23,6 +23,9 @@ from importlib.metadata import PackageNotFoundError, packages_distributions, ver
 from types import ModuleType
 from typing import Any
 
+import jinja2
+import jinja2.bccache
+
 log = logging.getLogger("mkdocs.sitebuild.upstream")
 
 
@@ -120,7 +123,7 @@ class Rewrite:
         return new
 
 
-class MemoryBytecodeCache:
+class MemoryBytecodeCache(jinja2.BytecodeCache):
     """A Jinja bytecode cache kept in memory for the life of the process.
 
     mkdocs-jupyter makes a new nbconvert exporter, and so a new Jinja environment, for every
@@ -129,18 +132,12 @@ class MemoryBytecodeCache:
     template's name and source, so an edited template compiles again).
     """
 
-    def __new__(cls):
-        import jinja2
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
 
-        class _Cache(jinja2.BytecodeCache):
-            def __init__(self) -> None:
-                self.store: dict[str, bytes] = {}
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
 
-            def load_bytecode(self, bucket) -> None:
-                if bucket.key in self.store:
-                    bucket.bytecode_from_string(self.store[bucket.key])
-
-            def dump_bytecode(self, bucket) -> None:
-                self.store[bucket.key] = bucket.bytecode_to_string()
-
-        return _Cache()
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
