@@ -17,6 +17,7 @@ import ast
 import copy
 import datetime as dt
 import hashlib
+import html
 import os
 import re
 import shutil
@@ -265,8 +266,6 @@ def header_html(
     stem: str, language: str, execution: Execution | None, blocks: int, colab: str | None
 ) -> str:
     """The lines under a tutorial's title: the proof line (when it was executed) and links."""
-    import html
-
     links = [
         f'<a href="{stem}.ipynb" download>{html.escape(text(language, "notebook"))} '
         f"({stem}.ipynb)</a>",

@@ -8,7 +8,10 @@ them on the real site and on deliberately broken copies, and show that each one 
 from __future__ import annotations
 
 import contextlib
+import io
+import json
 import re
+import tokenize
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -150,8 +153,6 @@ _EXPLORER_CALL = re.compile(r"\blearning_rate_explorer\(")
 def _explorers_ran(text: str, article: BeautifulSoup, page: str) -> list[str]:
     """A page whose code calls ``learning_rate_explorer(...)`` has as many built explorers,
     each with data: JSON with learning rates and, for every basis, a loss curve per rate."""
-    import json
-
     expected = sum(len(_EXPLORER_CALL.findall(code)) for code in _CODE_BLOCK.findall(text))
     built = article.select("figure.sinfit-explorer")
     if len(built) < expected:
@@ -242,9 +243,6 @@ _NUMBER = re.compile(r"(?<![0-9A-Za-z_.])\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+
 
 def _literals(code: str) -> set[float]:
     """The numeric literals of the page's code, as values."""
-    import io
-    import tokenize
-
     values: set[float] = set()
     try:
         for tok in tokenize.generate_tokens(io.StringIO(code).readline):

@@ -103,11 +103,6 @@ def is_hidden(source: str) -> bool:
     return source.lstrip().split("\n", 1)[0].strip() == HIDE
 
 
-def references(text: str) -> list[str]:
-    """The paths the text cites, in order."""
-    return [m.group("path") for m in _REFERENCE.finditer(text)]
-
-
 def strip_references(text: str) -> str:
     """The text without its references (for checks that read the hand-written prose)."""
     return _REFERENCE.sub(" ", text)
