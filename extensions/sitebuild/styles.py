@@ -160,12 +160,16 @@ def _write(kept: list, needed: set[str], depth: int = 0) -> list[str]:
     return out
 
 
-def subset(css: str, classes: set[str], ids: set[str]) -> str:
-    """The rules of ``css`` that can apply to pages using ``classes`` and ``ids``."""
+def subset(css: str, classes: set[str], ids: set[str], *, read_elsewhere: str = "") -> str:
+    """The rules of ``css`` that can apply to pages using ``classes`` and ``ids``.
+
+    ``read_elsewhere``: the text of the other stylesheets the pages load, whose ``var(...)``
+    may read custom properties that only ``css`` defines (Material's palette reads main.css's).
+    """
     kept = _kept(_parsed(css), classes, ids)
     # Custom properties: those the kept rules use, and those those use, and so on.
     defined: dict[str, list[str]] = {}
-    todo: list[str] = []
+    todo: list[str] = _VAR.findall(read_elsewhere)
     for rule in _rules(kept):
         for d in rule.declarations:
             if d.name.startswith("--"):

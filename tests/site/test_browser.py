@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -44,8 +45,9 @@ def test_tutorial_shows_its_images(tab, site_url: str, language: str, stem: str)
     assert images.count() >= 1
     for i in range(images.count()):
         img = images.nth(i)
-        img.scroll_into_view_if_needed()
-        assert img.evaluate("el => el.complete && el.naturalWidth > 0"), f"image {i} did not load"
+        img.scroll_into_view_if_needed()  # figures load lazily, as they come into view
+        loaded = "el => el.complete && el.naturalWidth > 0"
+        tab.wait_for_function(loaded, arg=img.element_handle(), timeout=5_000)
         assert img.bounding_box()["width"] >= 300
     assert tab.evaluate("document.documentElement.lang") == language
 
@@ -83,3 +85,27 @@ def test_search_finds_the_tutorial(tab, site_url: str, language: str, query: str
             break
         tab.wait_for_timeout(200)
     assert any("/hand-gradients/" in (href or "") for href in links), links
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_search_index_waits_for_the_page_and_the_whole_stylesheet_follows(
+    tab, site_url: str, language: str
+) -> None:
+    """The first visit's held requests (extensions/sitebuild/first_visit.py): the search index
+    is asked for after the load event, and Material's whole stylesheet is then in the page,
+    in its upstream place (before the palette)."""
+    tab.goto(site_url + page_path(language, STEMS[0]))
+    tab.wait_for_load_state("networkidle")
+    times = tab.evaluate(
+        """() => ({
+        load: performance.getEntriesByType("navigation")[0].loadEventStart,
+        index: performance.getEntriesByType("resource")
+            .filter(e => e.name.endsWith("/search/search_index.json")).map(e => e.startTime),
+        sheets: [...document.styleSheets].map(s => (s.href || "").split("/").pop()),
+    })"""
+    )
+    assert len(times["index"]) == 1 and times["index"][0] >= times["load"], times
+    first, whole, palette = times["sheets"][:3]
+    assert first.startswith("main-critical-"), times["sheets"]
+    assert re.fullmatch(r"main\.[0-9a-f]+\.min\.css", whole), times["sheets"]
+    assert palette.startswith("palette."), times["sheets"]

@@ -1,0 +1,50 @@
+// Inlined in every page's <head> by extensions/sitebuild/first_visit.py, before Material's
+// script runs: what a first visit can fetch after the page is on screen.
+(() => {
+  // Material's whole stylesheet, once the page has loaded, where its <noscript> stands: a
+  // stylesheet's place in the cascade is its place in the document, not when it arrived, so
+  // the page then is styled exactly as with the whole sheet from the start.
+  const addWholeStylesheet = () => {
+    const slot = document.getElementById("sinfit-whole-css");
+    if (slot) slot.insertAdjacentHTML("beforebegin", slot.textContent);
+  };
+
+  // Material's search asks for its index (every page's text) as soon as it starts. Hold that
+  // one request until the page has loaded and the browser is idle, or until the reader turns
+  // to search, whichever comes first; every other request goes out untouched.
+  const proto = XMLHttpRequest.prototype;
+  const open = proto.open;
+  const send = proto.send;
+  const index = new WeakSet();
+  const held = [];
+  let released = false;
+  proto.open = function (method, url, ...rest) {
+    if (/\/search\/search_index\.json$/.test(String(url))) index.add(this);
+    return open.call(this, method, url, ...rest);
+  };
+  proto.send = function (...args) {
+    if (!released && index.has(this)) {
+      held.push([this, args]);
+      return undefined;
+    }
+    return send.apply(this, args);
+  };
+  const release = () => {
+    if (released) return;
+    released = true;
+    for (const [request, args] of held.splice(0)) send.apply(request, args);
+  };
+  const idle = window.requestIdleCallback || ((callback) => setTimeout(callback, 200));
+  addEventListener("load", () => {
+    addWholeStylesheet();
+    idle(release, { timeout: 2000 });
+  });
+  // Material's search opens with a key (/, s, f) or a click or tap on its field or icon.
+  addEventListener("keydown", release, { once: true });
+  addEventListener("focusin", (event) => {
+    if (event.target.closest && event.target.closest(".md-search")) release();
+  });
+  addEventListener("pointerdown", (event) => {
+    if (event.target.closest && event.target.closest('[for="__search"], .md-search')) release();
+  });
+})();

@@ -1,0 +1,198 @@
+"""What a first visit waits for, and what it fetches once the page is on screen.
+
+On a slow phone connection a page's first paint waits for its HTML and the stylesheets in its
+``<head>``; Lighthouse's model (mobile preset) also charges the first and largest paint with
+every request the browser starts before them. After the build this module rewrites every
+page so that only what the first screen needs comes first:
+
+* **Material's stylesheet** (about 137 KB) is cut to the rules that can apply to the built
+  pages' markup or to the classes Material's script names (:mod:`styles` does the cutting);
+  that cut blocks the first paint. The whole stylesheet is added once the page has loaded, at
+  the same place in the document, so from then on the cascade is exactly upstream's; readers
+  without JavaScript get it at once from a ``<noscript>``.
+* **Material's script and ours** are ``defer``: they run when they did (after the document
+  is parsed, before ``DOMContentLoaded``) but no longer count as blocking the first paint.
+  The explorer's script is linked only from pages with an explorer.
+* **The search index** (every page's text) waits until the page has loaded and the browser
+  is idle, or the reader turns to search (``first_visit.js``).
+* **Figures** load lazily: they carry their width and height, so nothing moves when they come.
+* **The math font** is cut to the characters the site's formulas use (fontTools keeps the
+  MATH table and the glyph variants it names), preloaded on pages with formulas and drawn
+  with ``font-display: block``, so a formula is drawn once, in its font, and the text around
+  it never reflows.
+
+Nothing here imports MkDocs; ``extensions/hooks/first_visit.py`` calls :func:`finish_site`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as html_lib
+import io
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from extensions.sitebuild import styles
+from extensions.sitebuild.upstream import Rewrite
+
+LOADER = (Path(__file__).with_name("first_visit.js")).read_text(encoding="utf-8")
+EXPLORER_SCRIPT = "assets/javascripts/explorer.js"
+MATH_FONT = "assets/fonts/stix-two-math.woff2"
+
+MAIN_CSS = Rewrite(
+    'Material\'s stylesheet link <link rel="stylesheet" href=".../main.<hash>.min.css">',
+    re.compile(
+        r'<link rel="stylesheet" href="(?P<prefix>[^"]*)'
+        r'assets/stylesheets/main\.[0-9a-f]+\.min\.css">'
+    ),
+    "",  # per page: with_replacement
+    "mkdocs-material",
+)
+BUNDLE = Rewrite(
+    'Material\'s script <script src=".../bundle.<hash>.min.js">',
+    re.compile(r'<script src="([^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js)"></script>'),
+    r'<script defer src="\1"></script>',
+    "mkdocs-material",
+)
+FIGURES = Rewrite(
+    'our figures <img class="sinfit-figure" ...> (extensions/sitebuild/pages.py)',
+    re.compile(r'<img class="sinfit-figure" '),
+    '<img class="sinfit-figure" loading="lazy" decoding="async" ',
+    "sinfit",
+)
+_MATH = re.compile(r"<math\b.*?</math>", re.S)
+_ANNOTATION = re.compile(r"<annotation\b.*?</annotation>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_MD_CLASS = re.compile(r"md-[\w-]+")
+_MAIN_CSS_FILE = re.compile(r"main\.[0-9a-f]+\.min\.css")
+_BUNDLE_FILE = re.compile(r"bundle\.[0-9a-f]+\.min\.js")
+
+
+def critical_css(main_css: str, pages: Iterable[str], script: str, other_css: str) -> str:
+    """The rules of Material's stylesheet that a page's first screen can need: those that can
+    apply to the classes and ids of ``pages`` or to a ``md-…`` class that Material's
+    ``script`` names (it adds them as it starts), and the custom properties those rules or
+    ``other_css`` (the palette, ours) read."""
+    classes, ids = styles.used_names(pages)
+    classes |= set(_MD_CLASS.findall(script))
+    return styles.subset(main_css, classes, ids, read_elsewhere=other_css)
+
+
+def math_text(pages: Iterable[str]) -> str:
+    """Every character the formulas of ``pages`` draw (their TeX annotations aside), sorted."""
+    chars: set[str] = set()
+    for page in pages:
+        for formula in _MATH.findall(page):
+            chars |= set(html_lib.unescape(_TAG.sub("", _ANNOTATION.sub("", formula))))
+    chars -= set(" \n\t")
+    return "".join(sorted(chars))
+
+
+def subset_font(font: bytes, text: str) -> bytes:
+    """``font`` (woff2) cut to the glyphs ``text`` needs, with their MATH table variants and
+    layout features, as woff2."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    options.notdef_outline = True
+    cut = TTFont(io.BytesIO(font))
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(cut)
+    out = io.BytesIO()
+    cut.flavor = "woff2"
+    cut.save(out)
+    return out.getvalue()
+
+
+def rewrite_page(html: str, page: str, critical: str) -> str:
+    """One built page as a first visit should load it. ``critical``: the critical
+    stylesheet's path below the site's root; ``page``: names the page in errors."""
+    prefix = MAIN_CSS.pattern.search(html)
+    prefix = prefix.group("prefix") if prefix else ""
+
+    def stylesheets(m: re.Match[str]) -> str:
+        extra = ""
+        if "<math" in html:
+            extra = (
+                f'<link rel="preload" href="{prefix}{MATH_FONT}" as="font" type="font/woff2" '
+                "crossorigin>"
+            )
+        return (
+            f'<link rel="stylesheet" href="{prefix}{critical}">{extra}'
+            f'<noscript id="sinfit-whole-css">{m.group(0)}</noscript>'
+            f"<script>{LOADER}</script>"
+        )
+
+    html = MAIN_CSS.with_replacement(stylesheets).apply(html, page, count=1)
+    html = BUNDLE.apply(html, page, count=1)
+    if "sinfit-explorer" in html:
+        script = f'<script defer src="{prefix}{EXPLORER_SCRIPT}"></script>'
+        html = html.replace("</body>", f"{script}\n</body>", 1)
+    if 'class="sinfit-figure"' in html:
+        html = FIGURES.apply(html, page)
+    return html
+
+
+def finish_site(site: Path, math_font: Path, cache: Path) -> None:
+    """Rewrite every page of the built ``site`` (see the module's docstring): write the
+    critical stylesheet and the cut math font, then each page, each file atomically."""
+    pages = {path: path.read_text(encoding="utf-8") for path in sorted(site.rglob("*.html"))}
+    assets = site / "assets"
+    main = _one(assets / "stylesheets", _MAIN_CSS_FILE)
+    bundle = _one(assets / "javascripts", _BUNDLE_FILE)
+    others = "".join(
+        p.read_text(encoding="utf-8")
+        for p in sorted((assets / "stylesheets").glob("*.css"))
+        if p != main
+    )
+    css = critical_css(
+        main.read_text(encoding="utf-8"),
+        pages.values(),
+        bundle.read_text(encoding="utf-8"),
+        others,
+    )
+    name = f"assets/stylesheets/main-critical-{_digest(css.encode())}.css"
+    _write(site / name, css.encode())
+    _write(site / MATH_FONT, _cut_font(math_font.read_bytes(), math_text(pages.values()), cache))
+    for path, html in pages.items():
+        _write(path, rewrite_page(html, path.relative_to(site).as_posix(), name).encode())
+
+
+def _cut_font(font: bytes, text: str, cache: Path) -> bytes:
+    """:func:`subset_font`, kept on disk by what it was cut from (a rebuild of the same site,
+    as ``mkdocs serve`` does on every save, reuses it)."""
+    key = _digest(font + text.encode())
+    cached = cache / f"math-font-{key}.woff2"
+    if cached.is_file():
+        return cached.read_bytes()
+    out = subset_font(font, text)
+    _write(cached, out)
+    return out
+
+
+def _one(folder: Path, pattern: re.Pattern[str]) -> Path:
+    found = [p for p in folder.iterdir() if pattern.fullmatch(p.name)] if folder.is_dir() else []
+    if len(found) != 1:
+        raise FileNotFoundError(
+            f"expected one {pattern.pattern} in {folder}, found {[p.name for p in found]}: "
+            "mkdocs-material may have renamed its assets"
+        )
+    return found[0]
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

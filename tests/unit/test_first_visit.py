@@ -1,0 +1,139 @@
+"""What a first visit waits for: the page rewrite, the critical stylesheet, the cut math font."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from extensions.sitebuild import first_visit
+from extensions.sitebuild.upstream import UpstreamChanged
+
+ROOT = Path(__file__).resolve().parents[2]
+FONT = ROOT / "extensions" / "overrides" / first_visit.MATH_FONT
+CRITICAL = "assets/stylesheets/main-critical-0123456789ab.css"
+
+
+def material_page(body: str = "<p>text</p>", prefix: str = "../") -> str:
+    """The parts of a Material page that the rewrite touches."""
+    return (
+        "<html><head>"
+        f'<link rel="stylesheet" href="{prefix}assets/stylesheets/main.57a0d79d.min.css">'
+        f'<link rel="stylesheet" href="{prefix}assets/stylesheets/palette.fb2fffe2.min.css">'
+        f"</head><body>{body}"
+        f'<script src="{prefix}assets/javascripts/bundle.a5f9d56c.min.js"></script>\n'
+        "</body></html>"
+    )
+
+
+def test_material_stylesheet_is_cut_and_the_whole_one_follows_at_its_place() -> None:
+    out = first_visit.rewrite_page(material_page(), "hand-gradients/index.html", CRITICAL)
+    critical = out.index(f'<link rel="stylesheet" href="../{CRITICAL}">')
+    whole = out.index(
+        '<noscript id="sinfit-whole-css"><link rel="stylesheet" '
+        'href="../assets/stylesheets/main.57a0d79d.min.css"></noscript>'
+    )
+    assert critical < whole < out.index("palette.fb2fffe2"), "the cascade keeps upstream's order"
+    assert "search_index\\.json" in out and "sinfit-whole-css" in out[whole + 50 :]
+    assert '<script defer src="../assets/javascripts/bundle.a5f9d56c.min.js">' in out
+    assert "explorer.js" not in out and "preload" not in out and 'loading="lazy"' not in out
+
+
+def test_formulas_explorer_and_figures_bring_what_they_need() -> None:
+    body = (
+        '<p><math><mi>x</mi></math></p><figure class="sinfit-explorer"></figure>'
+        '<img class="sinfit-figure" src="a.svg" width="3" height="2">'
+        '<img class="sinfit-figure" src="b.svg" width="3" height="2">'
+    )
+    out = first_visit.rewrite_page(material_page(body, "/sinfit/"), "404.html", CRITICAL)
+    assert (
+        '<link rel="preload" href="/sinfit/assets/fonts/stix-two-math.woff2" as="font" '
+        'type="font/woff2" crossorigin>'
+    ) in out
+    assert out.count('<script defer src="/sinfit/assets/javascripts/explorer.js">') == 1
+    assert out.count('<img class="sinfit-figure" loading="lazy" decoding="async" ') == 2
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "what"),
+    [
+        ("main.57a0d79d.min.css", "main.min.css", "Material's stylesheet link"),
+        ('<script src="../assets/javascripts/bundle', '<script async src="x', "Material's script"),
+    ],
+)
+def test_changed_material_markup_fails_naming_the_page_and_the_package(
+    old: str, new: str, what: str
+) -> None:
+    page = material_page().replace(old, new)
+    with pytest.raises(UpstreamChanged) as err:
+        first_visit.rewrite_page(page, "ko/autograd/index.html", CRITICAL)
+    message = str(err.value)
+    assert message.startswith(f"ko/autograd/index.html: {what}") and "mkdocs-material" in message
+
+
+def test_critical_css_keeps_what_pages_and_script_can_use() -> None:
+    main = (
+        ":root { --md-used: red; --md-palette-reads: 1px; --md-nobody: 0; }"
+        ".md-typeset { color: var(--md-used); }"
+        ".md-clipboard { top: 0; }"
+        ".md-search-result { left: 0; }"
+    )
+    out = first_visit.critical_css(
+        main,
+        ['<article class="md-typeset">'],
+        'e.classList.add("md-clipboard")',
+        "[data-md-color-scheme=slate] { width: var(--md-palette-reads) }",
+    )
+    assert ".md-typeset { color: var(--md-used) }" in out
+    assert ".md-clipboard { top: 0 }" in out, "a class Material's script adds as it starts"
+    assert "md-search-result" not in out
+    assert "--md-palette-reads: 1px" in out, "read by another stylesheet"
+    assert "--md-nobody" not in out
+
+
+def test_math_text_is_what_formulas_draw() -> None:
+    page = (
+        "<p>not this</p><math><semantics><mrow><mi>η</mi><mo>&#x2212;</mo><mn>2</mn></mrow>"
+        '<annotation encoding="application/x-tex">\\eta - 2 QQ</annotation></semantics></math>'
+    )
+    assert first_visit.math_text([page]) == "2\u03b7\u2212"  # 2, eta, minus sign
+
+
+def test_cut_font_keeps_the_characters_and_the_math_table() -> None:
+    from fontTools.ttLib import TTFont
+
+    text = "\u03b7\u03bb\u2211\u2212\u22a4x"  # eta, lambda, sum, minus, transpose, x
+    data = first_visit.subset_font(FONT.read_bytes(), text)
+    font = TTFont(io.BytesIO(data))
+    cmap = font.getBestCmap()
+    assert all(ord(c) in cmap for c in text)
+    assert ord("Ω") not in cmap, "only what the formulas draw"
+    assert "MATH" in font and font.flavor == "woff2"
+    assert len(data) < FONT.stat().st_size / 3
+
+
+def test_finish_site_rewrites_every_page_and_writes_whole_files(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "assets" / "stylesheets").mkdir(parents=True)
+    (site / "assets" / "javascripts").mkdir(parents=True)
+    (site / "assets" / "stylesheets" / "main.57a0d79d.min.css").write_text(".md-typeset{x:1}")
+    (site / "assets" / "stylesheets" / "palette.fb2fffe2.min.css").write_text("")
+    (site / "assets" / "javascripts" / "bundle.a5f9d56c.min.js").write_text("")
+    (site / "a").mkdir()
+    formula = '<p class="md-typeset"><math><mi>x</mi></math></p>'
+    (site / "a" / "index.html").write_text(material_page(formula))
+    (site / "404.html").write_text(material_page(prefix="/sinfit/"))
+    first_visit.finish_site(site, FONT, tmp_path / "cache")
+    critical = list((site / "assets" / "stylesheets").glob("main-critical-*.css"))
+    assert len(critical) == 1 and ".md-typeset" in critical[0].read_text()
+    for page in (site / "a" / "index.html", site / "404.html"):
+        assert f"assets/stylesheets/{critical[0].name}" in page.read_text()
+    assert (site / first_visit.MATH_FONT).stat().st_size < FONT.stat().st_size
+    assert not list(site.rglob("*.tmp")) and len(list((tmp_path / "cache").iterdir())) == 1
+
+
+def test_finish_site_names_a_missing_material_asset(tmp_path: Path) -> None:
+    (tmp_path / "assets" / "stylesheets").mkdir(parents=True)
+    with pytest.raises(FileNotFoundError, match=r"main\\\.\[0-9a-f\]\+.*mkdocs-material"):
+        first_visit.finish_site(tmp_path, FONT, tmp_path / "cache")
