@@ -151,27 +151,42 @@ def finish_site(site: Path, math_font: Path, cache: Path) -> None:
         for p in sorted((assets / "stylesheets").glob("*.css"))
         if p != main
     )
-    css = critical_css(
-        main.read_text(encoding="utf-8"),
-        pages.values(),
-        bundle.read_text(encoding="utf-8"),
-        others,
+    css = _cached(
+        cache,
+        "main-critical",
+        ".css",
+        lambda: critical_css(
+            main.read_text(encoding="utf-8"),
+            pages.values(),
+            bundle.read_text(encoding="utf-8"),
+            others,
+        ).encode(),
+        main.name.encode(),  # Material's file names carry their content's hash
+        bundle.name.encode(),
+        others.encode(),
+        repr(sorted(map(sorted, styles.used_names(pages.values())))).encode(),
+        Path(styles.__file__).read_bytes(),
+        Path(__file__).read_bytes(),
     )
-    name = f"assets/stylesheets/main-critical-{_digest(css.encode())}.css"
-    _write(site / name, css.encode())
-    _write(site / MATH_FONT, _cut_font(math_font.read_bytes(), math_text(pages.values()), cache))
+    name = f"assets/stylesheets/main-critical-{_digest(css)}.css"
+    _write(site / name, css)
+    font, text = math_font.read_bytes(), math_text(pages.values())
+    _write(
+        site / MATH_FONT,
+        _cached(cache, "math-font", ".woff2", lambda: subset_font(font, text), font, text.encode()),
+    )
     for path, html in pages.items():
         _write(path, rewrite_page(html, path.relative_to(site).as_posix(), name).encode())
 
 
-def _cut_font(font: bytes, text: str, cache: Path) -> bytes:
-    """:func:`subset_font`, kept on disk by what it was cut from (a rebuild of the same site,
-    as ``mkdocs serve`` does on every save, reuses it)."""
-    key = _digest(font + text.encode())
-    cached = cache / f"math-font-{key}.woff2"
+def _cached(cache: Path, kind: str, suffix: str, make, *key: bytes) -> bytes:
+    """``make()``, kept on disk under what it was made from: a rebuild of the same site, as
+    ``mkdocs serve`` makes on every save and the tests make of their copies, reuses it."""
+    digest = _digest(b"\0".join(key))
+    cached = cache / f"{kind}-{digest}{suffix}"
     if cached.is_file():
         return cached.read_bytes()
-    out = subset_font(font, text)
+    out = make()
     _write(cached, out)
     return out
 

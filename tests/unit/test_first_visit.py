@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -130,7 +131,25 @@ def test_finish_site_rewrites_every_page_and_writes_whole_files(tmp_path: Path) 
     for page in (site / "a" / "index.html", site / "404.html"):
         assert f"assets/stylesheets/{critical[0].name}" in page.read_text()
     assert (site / first_visit.MATH_FONT).stat().st_size < FONT.stat().st_size
-    assert not list(site.rglob("*.tmp")) and len(list((tmp_path / "cache").iterdir())) == 1
+    assert not list(site.rglob("*.tmp"))
+    assert len(list((tmp_path / "cache").iterdir())) == 2, "the critical sheet and the font"
+
+
+def test_finish_site_reuses_what_it_cut_for_the_same_sources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    test_finish_site_rewrites_every_page_and_writes_whole_files(tmp_path)
+    before = {p.name: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    shutil.rmtree(tmp_path / "site")
+
+    def fail(*args: object) -> None:
+        raise AssertionError("cut again")
+
+    monkeypatch.setattr(first_visit, "subset_font", fail)
+    monkeypatch.setattr(first_visit, "critical_css", fail)
+    test_finish_site_rewrites_every_page_and_writes_whole_files(tmp_path)
+    after = {p.name: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    assert after == before
 
 
 def test_finish_site_names_a_missing_material_asset(tmp_path: Path) -> None:
