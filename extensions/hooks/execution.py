@@ -19,6 +19,7 @@ language's build it logs the execution report.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -83,21 +84,30 @@ class _JupytextReadingExecutedPages:
 
 replace(nbconvert2, "jupytext", _JupytextReadingExecutedPages(), kind=ModuleType)
 
-# nbconvert's rendering of a page, kept per page for the life of the process and reused while
-# the page's executed notebook (glue filled in) is the same: under `mkdocs serve` a rebuild
-# after an edit renders again only the page that changed, not every notebook of both languages.
-_rendered: dict[str, tuple[str, str]] = {}  # abs source path -> (key, HTML)
+# nbconvert's renderings of a page (its HTML, and the Markdown mkdocs-jupyter reads its table of
+# contents from), kept per page for the life of the process and reused while the page's
+# executed notebook (glue filled in) is the same: under `mkdocs serve` a rebuild after an edit
+# renders again only the page that changed, not every notebook of both languages.
+_rendered: dict[tuple[str, str], tuple[str, str]] = {}  # (what, abs path) -> (key, rendering)
+
+
+def _once(what: str, render, nb_path, args, kwargs) -> str:
+    path = os.path.abspath(nb_path)
+    nb = _JupytextReadingExecutedPages.read(path)
+    # json, not nbformat.writes: the same text for the same notebook, without validating it
+    text = json.dumps(nb, sort_keys=True) + repr(args) + repr(sorted(kwargs.items()))
+    key = hashlib.sha256(text.encode()).hexdigest()
+    if _rendered.get((what, path), ("", ""))[0] != key:
+        _rendered[(what, path)] = (key, render(nb_path, *args, **kwargs))
+    return _rendered[(what, path)][1]
 
 
 def _nb2html_once(nb_path, *args, **kwargs):
-    path = os.path.abspath(nb_path)
-    nb = _JupytextReadingExecutedPages.read(path)
-    key = hashlib.sha256(
-        (nbformat.writes(nb) + repr(args) + repr(sorted(kwargs.items()))).encode()
-    ).hexdigest()
-    if _rendered.get(path, ("", ""))[0] != key:
-        _rendered[path] = (key, _nb2html(nb_path, *args, **kwargs))
-    return _rendered[path][1]
+    return _once("html", _nb2html, nb_path, args, kwargs)
+
+
+def _nb2md_once(nb_path, *args, **kwargs):
+    return _once("md", _nb2md, nb_path, args, kwargs)
 
 
 _NB2HTML_PARAMETERS = [
@@ -106,6 +116,12 @@ _NB2HTML_PARAMETERS = [
     "custom_mathjax_url",
 ]  # fmt: skip
 _nb2html = replace(mkdocs_jupyter.convert, "nb2html", _nb2html_once, parameters=_NB2HTML_PARAMETERS)
+_nb2md = replace(
+    mkdocs_jupyter.convert,
+    "nb2md",
+    _nb2md_once,
+    parameters=["nb_path", "start", "end", "execute", "kernel_name"],
+)
 
 
 LANGUAGES = languages(ROOT)

@@ -51,7 +51,9 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from types import ModuleType
 
+import jupytext
 import mkdocs_jupyter.convert
 import mkdocs_jupyter.plugin
 import nbconvert.exporters.templateexporter
@@ -118,6 +120,41 @@ def _environment_with_shared_bytecode(self):
 _create_environment = replace(
     _Exporter, "_create_environment", _environment_with_shared_bytecode, parameters=["self"]
 )
+
+
+# --- which pages are notebooks, read once per file version ----------------------------------
+class _JupytextReadOnce:
+    """Stands in for ``jupytext`` inside mkdocs_jupyter.plugin, whose ``should_include`` reads
+    every Markdown page with jupytext, in every build of every language, only to look at its
+    kernelspec: ``read`` keeps what it read while the file is unchanged."""
+
+    def __init__(self) -> None:
+        self._read: dict[str, tuple[tuple[int, int], object]] = {}
+
+    def __getattr__(self, name: str):
+        return getattr(jupytext, name)
+
+    def read(self, path, *args, **kwargs):
+        key = os.path.abspath(path)
+        stat = os.stat(key)
+        version = (stat.st_mtime_ns, stat.st_size)
+        if args or kwargs or self._read.get(key, ((0, 0), None))[0] != version:
+            notebook = jupytext.read(path, *args, **kwargs)
+            if args or kwargs:
+                return notebook
+            self._read[key] = (version, notebook)
+        return self._read[key][1]
+
+
+replace(mkdocs_jupyter.plugin, "jupytext", _JupytextReadOnce(), kind=ModuleType)
+
+
+def on_env(env, config, files):
+    # The theme's templates too: MkDocs makes a new Jinja environment for every build (each
+    # language's, and each rebuild under `mkdocs serve`), which compiled Material's templates
+    # from source again. on_env is MkDocs' own event for this; hooks live for the process.
+    env.bytecode_cache = _TEMPLATES
+    return env
 
 
 def on_page_content(html_content: str, page, config, files) -> str:

@@ -54,6 +54,8 @@ PATCHED = [
     ("mkdocs_jupyter.plugin", "_get_markdown_toc", "extensions/hooks/notebook_pages.py"),
     ("mkdocs_jupyter.nbconvert2", "jupytext", "extensions/hooks/execution.py"),
     ("mkdocs_jupyter.convert", "nb2html", "extensions/hooks/execution.py"),
+    ("mkdocs_jupyter.convert", "nb2md", "extensions/hooks/execution.py"),
+    ("mkdocs_jupyter.plugin", "jupytext", "extensions/hooks/notebook_pages.py"),
     (
         "nbconvert.exporters.templateexporter",
         "TemplateExporter._create_environment",
