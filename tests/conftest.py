@@ -60,6 +60,13 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return once(tmp_path_factory, "built", make) / "site"
 
 
+@pytest.fixture(scope="session")
+def warm_cache(built_site: Path) -> None:
+    """The project's execution cache, filled by the real site's build: a test's copy made
+    ``with_cache`` then executes only what it changed. Without it, in a fresh clone, every such
+    copy made before the real build finished executed every page again (~20 s of CPU each)."""
+
+
 def build_log(site: Path) -> Path:
     """Where the session's build of ``site`` left its output (the execution report)."""
     return site.with_suffix(".log")

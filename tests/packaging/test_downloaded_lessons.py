@@ -51,7 +51,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory):
+def served(tmp_path_factory: pytest.TempPathFactory, warm_cache: None):
     """(site folder, site address): a copy built for, and served at, a local address."""
     root = tmp_path_factory.mktemp("reader")
     project = copy_project(root / "project", with_cache=True)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import copy_project, run_build
+
+# Copies made with the execution cache: fill it first (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("warm_cache")
 
 
 def test_a_failing_cell_fails_the_build_and_names_the_page(tmp_path: Path) -> None:

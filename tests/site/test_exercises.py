@@ -14,6 +14,9 @@ from bs4 import BeautifulSoup
 from extensions.sitebuild.gates import SOLUTION, built_page, did_it_run, source_parity
 from tests.conftest import LANGUAGES, ROOT, copy_project, run_build, tutorial_pages
 
+# Copies made with the execution cache: fill it first (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("warm_cache")
+
 DOCS = ROOT / "docs"
 # Written out here rather than read from the build's table, so that a wrong word fails.
 SUMMARY = {"en": "Solution", "ko": "풀이"}

@@ -8,7 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import LANGUAGES, ROOT, copy_project
+
+# Copies made with the execution cache: fill it first (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("warm_cache")
 
 
 def outputs(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

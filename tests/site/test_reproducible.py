@@ -7,7 +7,12 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import copy_project, run_build
+
+# Copies made with the execution cache: fill it first (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("warm_cache")
 
 
 def differing(a: Path, b: Path) -> list[str]:

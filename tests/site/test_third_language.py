@@ -12,6 +12,9 @@ from extensions.sitebuild.gates import built_parity, did_it_run, source_parity
 from extensions.sitebuild.project import languages
 from tests.conftest import copy_project, run_build
 
+# Copies made with the execution cache: fill it first (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("warm_cache")
+
 ENTRY = """\
         - locale: ja
           name: 日本語
