@@ -10,8 +10,9 @@
   };
 
   // Material's search asks for its index (every page's text) as soon as it starts. Hold that
-  // one request until the page has loaded and the browser is idle, or until the reader turns
-  // to search, whichever comes first; every other request goes out untouched.
+  // one request until the page has loaded (its first and largest paints are behind it then),
+  // or until the reader turns to search, whichever comes first; every other request goes out
+  // untouched. Not "when the browser is idle": on a busy phone that can be seconds later.
   const proto = XMLHttpRequest.prototype;
   const open = proto.open;
   const send = proto.send;
@@ -34,10 +35,9 @@
     released = true;
     for (const [request, args] of held.splice(0)) send.apply(request, args);
   };
-  const idle = window.requestIdleCallback || ((callback) => setTimeout(callback, 200));
   addEventListener("load", () => {
     addWholeStylesheet();
-    idle(release, { timeout: 2000 });
+    setTimeout(release, 0); // after the other load handlers
   });
   // Material's search opens with a key (/, s, f) or a click or tap on its field or icon.
   addEventListener("keydown", release, { once: true });

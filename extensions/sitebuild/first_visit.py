@@ -13,8 +13,8 @@ page so that only what the first screen needs comes first:
 * **Material's script and ours** are ``defer``: they run when they did (after the document
   is parsed, before ``DOMContentLoaded``) but no longer count as blocking the first paint.
   The explorer's script is linked only from pages with an explorer.
-* **The search index** (every page's text) waits until the page has loaded and the browser
-  is idle, or the reader turns to search (``first_visit.js``).
+* **The search index** (every page's text) waits until the page has loaded, or the reader
+  turns to search (``first_visit.js``).
 * **Figures** load lazily: they carry their width and height, so nothing moves when they come.
 * **The math font** is cut to the characters the site's formulas use (fontTools keeps the
   MATH table and the glyph variants it names), preloaded on pages with formulas and drawn
