@@ -135,14 +135,13 @@ class _JupytextReadOnce:
         return getattr(jupytext, name)
 
     def read(self, path, *args, **kwargs):
+        if args or kwargs:  # a read we do not know the options of: not kept
+            return jupytext.read(path, *args, **kwargs)
         key = os.path.abspath(path)
         stat = os.stat(key)
         version = (stat.st_mtime_ns, stat.st_size)
-        if args or kwargs or self._read.get(key, ((0, 0), None))[0] != version:
-            notebook = jupytext.read(path, *args, **kwargs)
-            if args or kwargs:
-                return notebook
-            self._read[key] = (version, notebook)
+        if self._read.get(key, (None,))[0] != version:
+            self._read[key] = (version, jupytext.read(path))
         return self._read[key][1]
 
 

@@ -70,13 +70,15 @@ _MAIN_CSS_FILE = re.compile(r"main\.[0-9a-f]+\.min\.css")
 _BUNDLE_FILE = re.compile(r"bundle\.[0-9a-f]+\.min\.js")
 
 
-def critical_css(main_css: str, pages: Iterable[str], script: str, other_css: str) -> str:
+def critical_css(
+    main_css: str, names: tuple[set[str], set[str]], script: str, other_css: str
+) -> str:
     """The rules of Material's stylesheet that a page's first screen can need: those that can
-    apply to the classes and ids of ``pages`` or to a ``md-…`` class that Material's
-    ``script`` names (it adds them as it starts), and the custom properties those rules or
-    ``other_css`` (the palette, ours) read."""
-    classes, ids = styles.used_names(pages)
-    classes |= set(_MD_CLASS.findall(script))
+    apply to the pages' classes and ids (``names``, as :func:`styles.used_names` gives them)
+    or to a ``md-…`` class that Material's ``script`` names (it adds them as it starts), and
+    the custom properties those rules or ``other_css`` (the palette, ours) read."""
+    classes, ids = names
+    classes = classes | set(_MD_CLASS.findall(script))
     return styles.subset(main_css, classes, ids, read_elsewhere=other_css)
 
 
@@ -151,20 +153,21 @@ def finish_site(site: Path, math_font: Path, cache: Path) -> None:
         for p in sorted((assets / "stylesheets").glob("*.css"))
         if p != main
     )
+    names = styles.used_names(pages.values())
     css = _cached(
         cache,
         "main-critical",
         ".css",
         lambda: critical_css(
             main.read_text(encoding="utf-8"),
-            pages.values(),
+            names,
             bundle.read_text(encoding="utf-8"),
             others,
         ).encode(),
         main.name.encode(),  # Material's file names carry their content's hash
         bundle.name.encode(),
         others.encode(),
-        repr(sorted(map(sorted, styles.used_names(pages.values())))).encode(),
+        repr(sorted(map(sorted, names))).encode(),
         Path(styles.__file__).read_bytes(),
         Path(__file__).read_bytes(),
     )

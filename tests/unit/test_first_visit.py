@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from extensions.sitebuild import first_visit
+from extensions.sitebuild.styles import used_names
 from extensions.sitebuild.upstream import UpstreamChanged
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,7 +83,7 @@ def test_critical_css_keeps_what_pages_and_script_can_use() -> None:
     )
     out = first_visit.critical_css(
         main,
-        ['<article class="md-typeset">'],
+        used_names(['<article class="md-typeset">']),
         'e.classList.add("md-clipboard")',
         "[data-md-color-scheme=slate] { width: var(--md-palette-reads) }",
     )
