@@ -30,10 +30,16 @@ ANIMATED_FIGURES = """async () => {
 HIDE_HEADER = ".md-header, .md-tabs { visibility: hidden !important; }"
 
 
-def open_page(browser, url: str, scheme: str = "light"):
-    """A tab on ``url`` in the given colour scheme. Material remembers the last palette in
-    localStorage, which the shared browser profile keeps: clear it, then reload."""
+def open_page(
+    browser, url: str, scheme: str = "light", *, width: int = 1280, abort: re.Pattern | None = None
+):
+    """A tab ``width`` pixels wide on ``url`` in the given colour scheme, its requests for
+    URLs matching ``abort`` failing. Material remembers the last palette in localStorage,
+    which the shared browser profile keeps: clear it, then reload."""
     page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    if abort is not None:
+        page.route(abort, lambda route: route.abort())
     page.emulate_media(color_scheme=scheme)
     page.goto(url)
     page.evaluate("localStorage.clear()")
@@ -267,14 +273,11 @@ def test_critical_stylesheet_styles_the_first_screen_as_the_whole_one(
     copy buttons; a tutorial; the explorer's page)."""
     path = page_path(language, stem) if stem else ("/" if language == "en" else f"/{language}/")
     styles = []
+    whole_sheet = re.compile(r".*/main\.[0-9a-f]+\.min\.css$")
     for block in (False, True):
-        page = browser.new_page()
-        page.set_viewport_size({"width": width, "height": 900})
-        if block:
-            page.route(re.compile(r".*/main\.[0-9a-f]+\.min\.css$"), lambda route: route.abort())
-        page.emulate_media(color_scheme=scheme)
-        page.goto(site_url + path)
-        page.wait_for_load_state("networkidle")
+        page = open_page(
+            browser, site_url + path, scheme, width=width, abort=whole_sheet if block else None
+        )
         loaded = page.evaluate(WHOLE_SHEET_LOADED)
         assert loaded != block
         styles.append(page.evaluate(COMPUTED, SEEN))
