@@ -16,7 +16,7 @@ from extensions.sitebuild import first_visit  # noqa: E402
 from extensions.sitebuild.upstream import UpstreamChanged  # noqa: E402
 
 MATH_FONT = ROOT / "extensions" / "overrides" / first_visit.MATH_FONT
-CACHE = ROOT / ".cache" / "first-visit"  # the critical stylesheet and the cut font, by source
+CACHE = ROOT / ".cache" / "first-visit"  # the cut stylesheet and font, by source
 
 # mkdocs-static-i18n builds the other languages from inside the default language's
 # on_post_build: builds nest. The pages are rewritten once, when the outermost build ends, with

@@ -1,14 +1,6 @@
 // Inlined in every page's <head> by extensions/sitebuild/first_visit.py, before Material's
 // script runs: what a first visit can fetch after the page is on screen.
 (() => {
-  // Material's whole stylesheet, once the page has loaded, where its <noscript> stands: a
-  // stylesheet's place in the cascade is its place in the document, not when it arrived, so
-  // the page then is styled exactly as with the whole sheet from the start.
-  const addWholeStylesheet = () => {
-    const slot = document.getElementById("sinfit-whole-css");
-    if (slot) slot.insertAdjacentHTML("beforebegin", slot.textContent);
-  };
-
   // Material's search asks for its index (every page's text) as soon as it starts. Hold that
   // one request until the page has loaded (its first and largest paints are behind it then),
   // or until the reader turns to search, whichever comes first; every other request goes out
@@ -35,10 +27,7 @@
     released = true;
     for (const [request, args] of held.splice(0)) send.apply(request, args);
   };
-  addEventListener("load", () => {
-    addWholeStylesheet();
-    setTimeout(release, 0); // after the other load handlers
-  });
+  addEventListener("load", () => setTimeout(release, 0)); // after the other load handlers
   // Material's search opens with a key (/, s, f) or a click or tap on its field or icon.
   addEventListener("keydown", release, { once: true });
   addEventListener("focusin", (event) => {

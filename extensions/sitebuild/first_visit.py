@@ -6,10 +6,11 @@ every request the browser starts before them. After the build this module rewrit
 page so that only what the first screen needs comes first:
 
 * **Material's stylesheet** (about 137 KB) is cut to the rules that can apply to the built
-  pages' markup or to the classes Material's script names (:mod:`styles` does the cutting);
-  that cut blocks the first paint. The whole stylesheet is added once the page has loaded, at
-  the same place in the document, so from then on the cascade is exactly upstream's; readers
-  without JavaScript get it at once from a ``<noscript>``.
+  pages' markup or to the classes Material's script adds to it (:mod:`styles` does the
+  cutting), and that cut takes the whole sheet's place. What it leaves out can match nothing
+  this site shows: features it does not use (tabs, admonitions, versions, consent...).
+  Adding the whole sheet after the load event, as this module once did, cost a full
+  restyle of the page, the longest task of its load.
 * **Material's script and ours** are ``defer``: they run when they did (after the document
   is parsed, before ``DOMContentLoaded``) but no longer count as blocking the first paint.
   The explorer's script is linked only from pages with an explorer.
@@ -66,20 +67,37 @@ _MATH = re.compile(r"<math\b.*?</math>", re.S)
 _ANNOTATION = re.compile(r"<annotation\b.*?</annotation>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _MD_CLASS = re.compile(r"md-[\w-]+")
+_CSS_CLASS = re.compile(r"\.(-?[A-Za-z_][\w-]*)")
+_LITERAL = re.compile(r'"[^"\\\n]{1,300}"|`[^`\\]{1,300}`')
+_HYPHENATED = re.compile(r"[A-Za-z_]\w*(?:-\w+)+")
+_TEMPLATE_PREFIX = re.compile(r"([A-Za-z_][\w-]*-)\$\{")
 _MAIN_CSS_FILE = re.compile(r"main\.[0-9a-f]+\.min\.css")
 _BUNDLE_FILE = re.compile(r"bundle\.[0-9a-f]+\.min\.js")
 
 
-def critical_css(
+def site_css(
     main_css: str, names: tuple[set[str], set[str]], script: str, other_css: str
 ) -> str:
-    """The rules of Material's stylesheet that a page's first screen can need: those that can
-    apply to the pages' classes and ids (``names``, as :func:`styles.used_names` gives them)
-    or to a ``md-…`` class that Material's ``script`` names (it adds them as it starts), and
-    the custom properties those rules or ``other_css`` (the palette, ours) read."""
+    """The rules of Material's stylesheet that the site can need: those that can apply to the
+    pages' classes and ids (``names``, as :func:`styles.used_names` gives them) or to a class
+    Material's ``script`` can add (see :func:`script_classes`), and the custom properties
+    those rules or ``other_css`` (the palette, ours) read."""
     classes, ids = names
-    classes = classes | set(_MD_CLASS.findall(script))
+    classes = classes | script_classes(script, main_css)
     return styles.subset(main_css, classes, ids, read_elsewhere=other_css)
+
+
+def script_classes(script: str, main_css: str) -> set[str]:
+    """The classes of ``main_css`` that ``script`` can add to a page: every ``md-…`` name it
+    spells out (search results, tooltips, active links...), the hyphenated class names in its
+    string literals (``tabbed-control``, ``focus-visible``), and every class that starts
+    with a prefix it completes at run time (``md-source__fact--${key}``)."""
+    known = set(_CSS_CLASS.findall(main_css))
+    found = set(_MD_CLASS.findall(script))
+    for literal in _LITERAL.findall(script):
+        found |= set(_HYPHENATED.findall(literal))
+    prefixes = tuple(set(_TEMPLATE_PREFIX.findall(script)))
+    return (found & known) | {name for name in known if name.startswith(prefixes)}
 
 
 def math_text(pages: Iterable[str]) -> str:
@@ -112,9 +130,9 @@ def subset_font(font: bytes, text: str) -> bytes:
     return out.getvalue()
 
 
-def rewrite_page(html: str, page: str, critical: str) -> str:
-    """One built page as a first visit should load it. ``critical``: the critical
-    stylesheet's path below the site's root; ``page``: names the page in errors."""
+def rewrite_page(html: str, page: str, sheet: str) -> str:
+    """One built page as a first visit should load it. ``sheet``: the path of the site's cut
+    of Material's stylesheet below the site's root; ``page``: names the page in errors."""
     prefix = MAIN_CSS.pattern.search(html)
     prefix = prefix.group("prefix") if prefix else ""
 
@@ -126,9 +144,7 @@ def rewrite_page(html: str, page: str, critical: str) -> str:
                 "crossorigin>"
             )
         return (
-            f'<link rel="stylesheet" href="{prefix}{critical}">{extra}'
-            f'<noscript id="sinfit-whole-css">{m.group(0)}</noscript>'
-            f"<script>{LOADER}</script>"
+            f'<link rel="stylesheet" href="{prefix}{sheet}">{extra}<script>{LOADER}</script>'
         )
 
     html = MAIN_CSS.with_replacement(stylesheets).apply(html, page, count=1)
@@ -142,8 +158,8 @@ def rewrite_page(html: str, page: str, critical: str) -> str:
 
 
 def finish_site(site: Path, math_font: Path, cache: Path) -> None:
-    """Rewrite every page of the built ``site`` (see the module's docstring): write the
-    critical stylesheet and the cut math font, then each page, each file atomically."""
+    """Rewrite every page of the built ``site`` (see the module's docstring): write the cut
+    of Material's stylesheet and of the math font, then each page, each file atomically."""
     pages = {path: path.read_text(encoding="utf-8") for path in sorted(site.rglob("*.html"))}
     assets = site / "assets"
     main = _one(assets / "stylesheets", _MAIN_CSS_FILE)
@@ -156,9 +172,9 @@ def finish_site(site: Path, math_font: Path, cache: Path) -> None:
     names = styles.used_names(pages.values())
     css = _cached(
         cache,
-        "main-critical",
+        "main-cut",
         ".css",
-        lambda: critical_css(
+        lambda: site_css(
             main.read_text(encoding="utf-8"),
             names,
             bundle.read_text(encoding="utf-8"),
@@ -171,7 +187,7 @@ def finish_site(site: Path, math_font: Path, cache: Path) -> None:
         Path(styles.__file__).read_bytes(),
         Path(__file__).read_bytes(),
     )
-    name = f"assets/stylesheets/main-critical-{_digest(css)}.css"
+    name = f"assets/stylesheets/main-cut-{_digest(css)}.css"
     _write(site / name, css)
     font, text = math_font.read_bytes(), math_text(pages.values())
     _write(

@@ -1,4 +1,5 @@
-"""What a first visit waits for: the page rewrite, the critical stylesheet, the cut math font."""
+"""What a first visit waits for: the page rewrite, the cut of Material's stylesheet and of the
+math font."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from extensions.sitebuild.upstream import UpstreamChanged
 
 ROOT = Path(__file__).resolve().parents[2]
 FONT = ROOT / "extensions" / "overrides" / first_visit.MATH_FONT
-CRITICAL = "assets/stylesheets/main-critical-0123456789ab.css"
+CUT = "assets/stylesheets/main-cut-0123456789ab.css"
 
 
 def material_page(body: str = "<p>text</p>", prefix: str = "../") -> str:
@@ -29,15 +30,12 @@ def material_page(body: str = "<p>text</p>", prefix: str = "../") -> str:
     )
 
 
-def test_material_stylesheet_is_cut_and_the_whole_one_follows_at_its_place() -> None:
-    out = first_visit.rewrite_page(material_page(), "hand-gradients/index.html", CRITICAL)
-    critical = out.index(f'<link rel="stylesheet" href="../{CRITICAL}">')
-    whole = out.index(
-        '<noscript id="sinfit-whole-css"><link rel="stylesheet" '
-        'href="../assets/stylesheets/main.57a0d79d.min.css"></noscript>'
-    )
-    assert critical < whole < out.index("palette.fb2fffe2"), "the cascade keeps upstream's order"
-    assert "search_index\\.json" in out and "sinfit-whole-css" in out[whole + 50 :]
+def test_material_stylesheet_is_replaced_by_its_cut_at_its_place() -> None:
+    out = first_visit.rewrite_page(material_page(), "hand-gradients/index.html", CUT)
+    cut = out.index(f'<link rel="stylesheet" href="../{CUT}">')
+    assert cut < out.index("palette.fb2fffe2"), "the cascade keeps upstream's order"
+    assert "main.57a0d79d.min.css" not in out, "the whole sheet is not loaded at all"
+    assert "search_index\\.json" in out
     assert '<script defer src="../assets/javascripts/bundle.a5f9d56c.min.js">' in out
     assert "explorer.js" not in out and "preload" not in out and 'loading="lazy"' not in out
 
@@ -48,7 +46,7 @@ def test_formulas_explorer_and_figures_bring_what_they_need() -> None:
         '<img class="sinfit-figure" src="a.svg" width="3" height="2">'
         '<img class="sinfit-figure" src="b.svg" width="3" height="2">'
     )
-    out = first_visit.rewrite_page(material_page(body, "/sinfit/"), "404.html", CRITICAL)
+    out = first_visit.rewrite_page(material_page(body, "/sinfit/"), "404.html", CUT)
     assert (
         '<link rel="preload" href="/sinfit/assets/fonts/stix-two-math.woff2" as="font" '
         'type="font/woff2" crossorigin>'
@@ -69,27 +67,33 @@ def test_changed_material_markup_fails_naming_the_page_and_the_package(
 ) -> None:
     page = material_page().replace(old, new)
     with pytest.raises(UpstreamChanged) as err:
-        first_visit.rewrite_page(page, "ko/autograd/index.html", CRITICAL)
+        first_visit.rewrite_page(page, "ko/autograd/index.html", CUT)
     message = str(err.value)
     assert message.startswith(f"ko/autograd/index.html: {what}") and "mkdocs-material" in message
 
 
-def test_critical_css_keeps_what_pages_and_script_can_use() -> None:
+def test_site_css_keeps_what_pages_and_script_can_use() -> None:
     main = (
         ":root { --md-used: red; --md-palette-reads: 1px; --md-nobody: 0; }"
         ".md-typeset { color: var(--md-used); }"
         ".md-clipboard { top: 0; }"
         ".md-search-result { left: 0; }"
+        ".md-source__fact--stars::before { content: '*'; }"
+        ".tabbed-control { right: 0; }"
+        ".tabbed-set { bottom: 0; }"
     )
-    out = first_visit.critical_css(
+    out = first_visit.site_css(
         main,
         used_names(['<article class="md-typeset">']),
-        'e.classList.add("md-clipboard")',
+        'e.classList.add("md-clipboard");x("li",{class:`md-source__fact--${t}`});'
+        'x("div",{class:"tabbed-control"})',
         "[data-md-color-scheme=slate] { width: var(--md-palette-reads) }",
     )
     assert ".md-typeset { color: var(--md-used) }" in out
-    assert ".md-clipboard { top: 0 }" in out, "a class Material's script adds as it starts"
-    assert "md-search-result" not in out
+    assert ".md-clipboard { top: 0 }" in out, "a class Material's script adds"
+    assert ".md-source__fact--stars::before" in out, "a class the script completes at run time"
+    assert ".tabbed-control { right: 0 }" in out, "a class in the script's string literals"
+    assert "md-search-result" not in out and "tabbed-set" not in out
     assert "--md-palette-reads: 1px" in out, "read by another stylesheet"
     assert "--md-nobody" not in out
 
@@ -127,13 +131,13 @@ def test_finish_site_rewrites_every_page_and_writes_whole_files(tmp_path: Path) 
     (site / "a" / "index.html").write_text(material_page(formula))
     (site / "404.html").write_text(material_page(prefix="/sinfit/"))
     first_visit.finish_site(site, FONT, tmp_path / "cache")
-    critical = list((site / "assets" / "stylesheets").glob("main-critical-*.css"))
-    assert len(critical) == 1 and ".md-typeset" in critical[0].read_text()
+    cut = list((site / "assets" / "stylesheets").glob("main-cut-*.css"))
+    assert len(cut) == 1 and ".md-typeset" in cut[0].read_text()
     for page in (site / "a" / "index.html", site / "404.html"):
-        assert f"assets/stylesheets/{critical[0].name}" in page.read_text()
+        assert f"assets/stylesheets/{cut[0].name}" in page.read_text()
     assert (site / first_visit.MATH_FONT).stat().st_size < FONT.stat().st_size
     assert not list(site.rglob("*.tmp"))
-    assert len(list((tmp_path / "cache").iterdir())) == 2, "the critical sheet and the font"
+    assert len(list((tmp_path / "cache").iterdir())) == 2, "the cut sheet and the font"
 
 
 def test_finish_site_reuses_what_it_cut_for_the_same_sources(
@@ -147,7 +151,7 @@ def test_finish_site_reuses_what_it_cut_for_the_same_sources(
         raise AssertionError("cut again")
 
     monkeypatch.setattr(first_visit, "subset_font", fail)
-    monkeypatch.setattr(first_visit, "critical_css", fail)
+    monkeypatch.setattr(first_visit, "site_css", fail)
     test_finish_site_rewrites_every_page_and_writes_whole_files(tmp_path)
     after = {p.name: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
     assert after == before
