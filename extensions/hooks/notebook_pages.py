@@ -29,6 +29,11 @@ Each fix names the upstream gap it fills:
   ``assets/stylesheets/``, linked from where the inline styles stood (same cascade order), which
   the browser downloads once and caches. ``SINFIT_INLINE_CSS=1`` keeps them inline, for the
   screenshot test that shows nothing visible changed.
+* **Copy buttons without their weight.** mkdocs-jupyter's template writes each code cell's
+  copy-button icon as a 0.7 KB inline SVG and inlines the 4 KB script defining the
+  ``<clipboard-copy>`` element in every notebook page. The icon is now drawn by
+  ``sinfit.css`` (an empty span in the SVG's place, the same box) and the script is one
+  content-hashed file, deferred and cached.
 * **Links between pages.** MkDocs rewrites ``[text](other.md#anchor)`` into the other page's
   URL only in the Markdown it renders itself; mkdocs-jupyter renders notebook Markdown with
   nbconvert, so such links stay ``other.md`` and 404 (mkdocs-jupyter issue #92). We resolve
@@ -179,6 +184,9 @@ def on_page_content(html_content: str, page, config, files) -> str:
                 return None if target is None else target.url
 
             html_content = pages.resolve_links(html_content, name, page.url, url_of)
+            html_content = pages.share_copy_buttons(
+                html_content, name, page.url, Path(config["site_dir"])
+            )
             html_content = pages.share_styles(
                 html_content,
                 name,

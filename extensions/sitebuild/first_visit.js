@@ -1,39 +1,42 @@
-// Inlined in every page's <head> by extensions/sitebuild/first_visit.py, before Material's
-// script runs: what a first visit can fetch after the page is on screen.
+// Inlined in every page's <head> by extensions/sitebuild/first_visit.py: Material's script
+// starts once the page is on screen, not before.
+//
+// The page is readable without Material's script (its header, navigation, palette and
+// layout are HTML and CSS); the script adds search, the palette toggle, copy buttons on
+// Markdown code blocks and the table of contents' tracking. Fetched and run before the first
+// paint, it competes with the page for a slow line and the phone's one busy core: its 114 KB
+// and the restyles its start forces go ahead of the text. So it waits for the load event and
+// one frame after it, or for the reader's first key, tap or focus, whichever comes first;
+// its request for the search index (every page's text) then goes out after the page is on
+// screen as well.
 (() => {
-  // Material's search asks for its index (every page's text) as soon as it starts. Hold that
-  // one request until the page has loaded (its first and largest paints are behind it then),
-  // or until the reader turns to search, whichever comes first; every other request goes out
-  // untouched. Not "when the browser is idle": on a busy phone that can be seconds later.
-  const proto = XMLHttpRequest.prototype;
-  const open = proto.open;
-  const send = proto.send;
-  const index = new WeakSet();
-  const held = [];
-  let released = false;
-  proto.open = function (method, url, ...rest) {
-    if (/\/search\/search_index\.json$/.test(String(url))) index.add(this);
-    return open.call(this, method, url, ...rest);
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    const held = document.querySelector("script[data-sinfit-later]");
+    if (!held) return;
+    const script = document.createElement("script");
+    script.src = held.dataset.sinfitLater;
+    script.onload = () => {
+      // Material starts on DOMContentLoaded, long gone by now: its document$ (the
+      // ReplaySubject its components wait on, exported for extra scripts) is given the
+      // document the way its own DOMContentLoaded handler would.
+      const document$ = window.document$;
+      if (!document$ || typeof document$.next !== "function") {
+        throw new Error(
+          "sinfit: mkdocs-material no longer exports document$; Material's script cannot be " +
+            "started after the load event (extensions/sitebuild/first_visit.js)"
+        );
+      }
+      let announced = false;
+      document$.subscribe(() => (announced = true)).unsubscribe();
+      if (!announced) document$.next(document);
+    };
+    held.after(script);
   };
-  proto.send = function (...args) {
-    if (!released && index.has(this)) {
-      held.push([this, args]);
-      return undefined;
-    }
-    return send.apply(this, args);
-  };
-  const release = () => {
-    if (released) return;
-    released = true;
-    for (const [request, args] of held.splice(0)) send.apply(request, args);
-  };
-  addEventListener("load", () => setTimeout(release, 0)); // after the other load handlers
-  // Material's search opens with a key (/, s, f) or a click or tap on its field or icon.
-  addEventListener("keydown", release, { once: true });
-  addEventListener("focusin", (event) => {
-    if (event.target.closest && event.target.closest(".md-search")) release();
-  });
-  addEventListener("pointerdown", (event) => {
-    if (event.target.closest && event.target.closest('[for="__search"], .md-search')) release();
-  });
+  addEventListener("load", () => requestAnimationFrame(() => setTimeout(start, 0)));
+  for (const type of ["keydown", "pointerdown", "focusin"]) {
+    addEventListener(type, start, { once: true, capture: true });
+  }
 })();

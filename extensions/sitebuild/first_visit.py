@@ -8,14 +8,14 @@ page so that only what the first screen needs comes first:
 * **Material's stylesheet** (about 137 KB) is cut to the rules that can apply to the built
   pages' markup or to the classes Material's script adds to it (:mod:`styles` does the
   cutting), and that cut takes the whole sheet's place. What it leaves out can match nothing
-  this site shows: features it does not use (tabs, admonitions, versions, consent...).
-  Adding the whole sheet after the load event, as this module once did, cost a full
-  restyle of the page, the longest task of its load.
-* **Material's script and ours** are ``defer``: they run when they did (after the document
-  is parsed, before ``DOMContentLoaded``) but no longer count as blocking the first paint.
-  The explorer's script is linked only from pages with an explorer.
-* **The search index** (every page's text) waits until the page has loaded, or the reader
-  turns to search (``first_visit.js``).
+  this site shows (features its pages do not use: versions, consent, tags...); adding the
+  whole sheet after the load event instead would restyle the whole page, the longest task
+  of a load.
+* **Material's script** (114 KB, and a start that restyles the whole page several times)
+  starts after the load event and a frame, or at the reader's first key, tap or focus
+  (``first_visit.js``): the page is readable without it, and on a slow phone it went ahead
+  of the text. Its request for the search index (every page's text) follows it. The
+  explorer's script is ``defer`` and linked only from pages with an explorer.
 * **Figures** load lazily: they carry their width and height, so nothing moves when they come.
 * **The math font** is cut to the characters the site's formulas use (fontTools keeps the
   MATH table and the glyph variants it names), preloaded on pages with formulas and drawn
@@ -54,7 +54,7 @@ MAIN_CSS = Rewrite(
 BUNDLE = Rewrite(
     'Material\'s script <script src=".../bundle.<hash>.min.js">',
     re.compile(r'<script src="([^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js)"></script>'),
-    r'<script defer src="\1"></script>',
+    r'<script data-sinfit-later="\1"></script>',  # first_visit.js starts it
     "mkdocs-material",
 )
 FIGURES = Rewrite(

@@ -214,6 +214,47 @@ def share_styles(content: str, page: str, page_url: str, site_dir: Path, *, inli
     return _STYLE.sub(replace, content)
 
 
+# --- copy buttons ---------------------------------------------------------------------------
+COPY_ICON = Rewrite(
+    "mkdocs-jupyter's copy-button icon <svg ... class=\"clipboard-copy-icon\">",
+    re.compile(r'<svg\b[^>]*\bclass="clipboard-copy-icon"[^>]*>.*?</svg>', re.DOTALL),
+    '<span aria-hidden="true" class="clipboard-copy-icon"></span>',
+    "mkdocs-jupyter",
+)
+COPY_SCRIPT = Rewrite(
+    "mkdocs-jupyter's inline script defining <clipboard-copy>",
+    re.compile(
+        r"<script>\s*(\(function \(global, factory\).*?customElements\.define\("
+        r"'clipboard-copy'.*?)</script>",
+        re.DOTALL,
+    ),
+    "",  # per page: with_replacement
+    "mkdocs-jupyter",
+)
+
+
+def share_copy_buttons(content: str, page: str, page_url: str, site_dir: Path) -> str:
+    """Each code cell's copy button with its icon drawn by the stylesheet (``sinfit.css``)
+    instead of an inline SVG, and the script of the ``<clipboard-copy>`` element in one
+    content-hashed file, deferred, instead of inline in every notebook page."""
+    if "clipboard-copy" not in content:
+        return content
+    content = COPY_ICON.apply(content, page)
+    found = COPY_SCRIPT.pattern.search(content)
+    if found is None:
+        COPY_SCRIPT.apply(content, page)  # raises, naming the page and the package
+        return content
+    script = found.group(1).strip() + "\n"
+    digest = hashlib.sha256(script.encode()).hexdigest()[:12]
+    name = f"assets/javascripts/clipboard-copy-{digest}.js"
+    target = site_dir / name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(script, encoding="utf-8")
+    tag = f'<script defer src="{relative_url(name, page_url)}"></script>'
+    return COPY_SCRIPT.with_replacement(lambda m: tag).apply(content, page, count=1)
+
+
 # --- accessibility and languages (whole pages) ---------------------------------------------
 SEARCH_DIALOG = Rewrite(
     'Material\'s search dialog <div class="md-search" ... role="dialog">',

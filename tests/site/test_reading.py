@@ -116,6 +116,29 @@ def test_the_copy_button_does_not_cover_the_code(browser, site_url: str) -> None
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_copy_button_copies_the_cells_code(browser, site_url: str, language: str) -> None:
+    """Each code cell's copy button (its icon drawn by the stylesheet, its element defined by
+    a shared deferred script: extensions/sitebuild/pages.py) puts that cell's code on the
+    clipboard, and its icon is drawn."""
+    browser.grant_permissions(["clipboard-read", "clipboard-write"])
+    with tab(browser, 390) as page:
+        page.goto(site_url + page_path(language, STEMS[0]))
+        page.wait_for_load_state("load")
+        buttons = page.locator(".jp-CodeCell clipboard-copy")  # the first two: not folded
+        code = page.locator(".jp-CodeCell .highlight-ipynb pre")
+        for i in (0, 1):
+            buttons.nth(i).click()
+            expected = code.nth(i).inner_text()
+            copied = "t => navigator.clipboard.readText().then(c => c === t)"
+            page.wait_for_function(copied, arg=expected)
+        icon = page.locator(".clipboard-copy-icon").first
+        size = icon.evaluate("el => [el.offsetWidth, el.offsetHeight]")
+        mask = icon.evaluate("el => getComputedStyle(el).maskImage")
+        assert size == [15, 19] and mask.startswith('url("data:image/svg+xml'), (size, mask)
+
+
+@pytest.mark.browser
 def test_the_check_finds_a_wide_formula_in_a_clipping_box(browser, site_url: str) -> None:
     with tab(browser, 390) as page:
         page.goto(site_url + page_path(LANGUAGES[0], STEMS[0]))
