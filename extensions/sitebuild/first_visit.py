@@ -16,6 +16,10 @@ page so that only what the first screen needs comes first:
   (``first_visit.js``): the page is readable without it, and on a slow phone it went ahead
   of the text. Its request for the search index (every page's text) follows it. The
   explorer's script is ``defer`` and linked only from pages with an explorer.
+* **The explorer's data** (about 13 KB of JSON inline in its figure, as a notebook shows
+  it) moves to a file named by its content (``assets/data/``, shared by the languages, whose
+  code and so data are the same); the explorer's script fetches it and the static figure
+  stands in meanwhile.
 * **Figures** load lazily: they carry their width and height, so nothing moves when they come.
 * **The math font** is cut to the characters the site's formulas use (fontTools keeps the
   MATH table and the glyph variants it names), preloaded on pages with formulas and drawn
@@ -63,6 +67,13 @@ FIGURES = Rewrite(
     '<img class="sinfit-figure" loading="lazy" decoding="async" ',
     "sinfit",
 )
+EXPLORER_DATA = Rewrite(
+    'the explorer\'s data <script type="application/json" class="sinfit-explorer-data">'
+    " (sinfit/explorer.py)",
+    re.compile(r'<script(?=[^>]*\bclass="sinfit-explorer-data")[^>]*>(.*?)</script>', re.S),
+    "",  # per page: with_replacement
+    "sinfit",
+)
 _MATH = re.compile(r"<math\b.*?</math>", re.S)
 _ANNOTATION = re.compile(r"<annotation\b.*?</annotation>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -75,9 +86,7 @@ _MAIN_CSS_FILE = re.compile(r"main\.[0-9a-f]+\.min\.css")
 _BUNDLE_FILE = re.compile(r"bundle\.[0-9a-f]+\.min\.js")
 
 
-def site_css(
-    main_css: str, names: tuple[set[str], set[str]], script: str, other_css: str
-) -> str:
+def site_css(main_css: str, names: tuple[set[str], set[str]], script: str, other_css: str) -> str:
     """The rules of Material's stylesheet that the site can need: those that can apply to the
     pages' classes and ids (``names``, as :func:`styles.used_names` gives them) or to a class
     Material's ``script`` can add (see :func:`script_classes`), and the custom properties
@@ -143,9 +152,7 @@ def rewrite_page(html: str, page: str, sheet: str) -> str:
                 f'<link rel="preload" href="{prefix}{MATH_FONT}" as="font" type="font/woff2" '
                 "crossorigin>"
             )
-        return (
-            f'<link rel="stylesheet" href="{prefix}{sheet}">{extra}<script>{LOADER}</script>'
-        )
+        return f'<link rel="stylesheet" href="{prefix}{sheet}">{extra}<script>{LOADER}</script>'
 
     html = MAIN_CSS.with_replacement(stylesheets).apply(html, page, count=1)
     html = BUNDLE.apply(html, page, count=1)
@@ -154,7 +161,19 @@ def rewrite_page(html: str, page: str, sheet: str) -> str:
         html = html.replace("</body>", f"{script}\n</body>", 1)
     if 'class="sinfit-figure"' in html:
         html = FIGURES.apply(html, page)
+    if "sinfit-explorer-data" in html:
+        html = EXPLORER_DATA.with_replacement(
+            lambda m: (
+                '<script type="application/json" class="sinfit-explorer-data" '
+                f'data-src="{prefix}{data_file(m.group(1))}"></script>'
+            )
+        ).apply(html, page)
     return html
+
+
+def data_file(payload: str) -> str:
+    """Where the site keeps an explorer's data, below its root: named by its content."""
+    return f"assets/data/explorer-{_digest(payload.encode())}.json"
 
 
 def finish_site(site: Path, math_font: Path, cache: Path) -> None:
@@ -194,6 +213,9 @@ def finish_site(site: Path, math_font: Path, cache: Path) -> None:
         site / MATH_FONT,
         _cached(cache, "math-font", ".woff2", lambda: subset_font(font, text), font, text.encode()),
     )
+    for html in pages.values():
+        for found in EXPLORER_DATA.pattern.finditer(html):
+            _write(site / data_file(found.group(1)), found.group(1).encode())
     for path, html in pages.items():
         _write(path, rewrite_page(html, path.relative_to(site).as_posix(), name).encode())
 

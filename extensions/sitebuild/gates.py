@@ -132,7 +132,8 @@ def did_it_run(site: Path, docs: Path, langs: Sequence[str] = LANGUAGES) -> list
                 continue
             text = source.read_text(encoding="utf-8")
             expected_figures = len(ALT.findall(text))
-            article = _article(built_page(site, language, name))
+            built = built_page(site, language, name)
+            article = _article(built)
             figures = len(article.select("img.sinfit-figure"))
             outputs = [pre.get_text() for pre in article.select(".jp-OutputArea-output pre")]
             page = f"{language}/{name}"
@@ -143,25 +144,37 @@ def did_it_run(site: Path, docs: Path, langs: Sequence[str] = LANGUAGES) -> list
             if "loss" in text and "epoch" in text and not any("epoch" in o for o in outputs):
                 problems.append(f"{page}: the loss log is missing")
             problems += _solutions_ran(text, article, page)
-            problems += _explorers_ran(text, article, page)
+            problems += _explorers_ran(text, article, page, built)
     return problems
 
 
 _EXPLORER_CALL = re.compile(r"\blearning_rate_explorer\(")
 
 
-def _explorers_ran(text: str, article: BeautifulSoup, page: str) -> list[str]:
+def explorer_data(figure: BeautifulSoup, built: Path) -> str:
+    """The JSON of a built explorer ``figure`` on the page file ``built``: inline, or in the
+    file its ``data-src`` names (extensions/sitebuild/first_visit.py moves it there); ""
+    when there is none."""
+    script = figure.select_one('script[type="application/json"]')
+    if script is None:
+        return ""
+    if script.has_attr("data-src"):
+        file = (built.parent / script["data-src"]).resolve()
+        return file.read_text(encoding="utf-8") if file.is_file() else ""
+    return script.get_text()
+
+
+def _explorers_ran(text: str, article: BeautifulSoup, page: str, built: Path) -> list[str]:
     """A page whose code calls ``learning_rate_explorer(...)`` has as many built explorers,
     each with data: JSON with learning rates and, for every basis, a loss curve per rate."""
     expected = sum(len(_EXPLORER_CALL.findall(code)) for code in _CODE_BLOCK.findall(text))
-    built = article.select("figure.sinfit-explorer")
-    if len(built) < expected:
-        return [f"{page}: {len(built)} learning-rate explorers built, expected {expected}"]
+    figures = article.select("figure.sinfit-explorer")
+    if len(figures) < expected:
+        return [f"{page}: {len(figures)} learning-rate explorers built, expected {expected}"]
     problems = []
-    for n, figure in enumerate(built, start=1):
-        script = figure.select_one('script[type="application/json"]')
+    for n, figure in enumerate(figures, start=1):
         try:
-            data = json.loads(script.get_text()) if script else None
+            data = json.loads(explorer_data(figure, built) or "null")
         except ValueError:
             data = None
         rates = (data or {}).get("rates") or []

@@ -216,7 +216,7 @@ def share_styles(content: str, page: str, page_url: str, site_dir: Path, *, inli
 
 # --- copy buttons ---------------------------------------------------------------------------
 COPY_ICON = Rewrite(
-    "mkdocs-jupyter's copy-button icon <svg ... class=\"clipboard-copy-icon\">",
+    'mkdocs-jupyter\'s copy-button icon <svg ... class="clipboard-copy-icon">',
     re.compile(r'<svg\b[^>]*\bclass="clipboard-copy-icon"[^>]*>.*?</svg>', re.DOTALL),
     '<span aria-hidden="true" class="clipboard-copy-icon"></span>',
     "mkdocs-jupyter",

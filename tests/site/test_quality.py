@@ -177,9 +177,10 @@ def test_dark_mode_keeps_plots_and_outputs_readable(browser, site_url: str, lang
 
 def test_every_page_is_rewritten_for_its_first_visit(built_site: Path) -> None:
     """Every page of every language (extensions/sitebuild/first_visit.py): the site's cut of
-    Material's stylesheet in the whole one's place, scripts deferred, the
-    explorer's script and the font preload only where they are used; the site's math font
-    cut to the formulas' characters, all of them."""
+    Material's stylesheet in the whole one's place, Material's script held for
+    first_visit.js and the others deferred, the explorer's script, its data file and the font
+    preload only where they are used; the site's math font cut to the formulas' characters,
+    all of them."""
     from fontTools.ttLib import TTFont
 
     from extensions.sitebuild import first_visit
@@ -194,6 +195,10 @@ def test_every_page_is_rewritten_for_its_first_visit(built_site: Path) -> None:
         assert sheets[0].endswith(cut[0].name), (path, sheets)
         assert not any(re.search(r"main\.[0-9a-f]+\.min\.css", s) for s in sheets), path
         assert all(s.has_attr("defer") for s in soup.find_all("script", src=True)), path
+        (held,) = soup.select("script[data-sinfit-later]")
+        assert (path.parent / held["data-sinfit-later"]).resolve().is_file(), path
+        for data in soup.select("script.sinfit-explorer-data"):
+            assert not data.get_text() and (path.parent / data["data-src"]).resolve().is_file()
         explorer = [s for s in soup.find_all("script", src=True) if "explorer.js" in s["src"]]
         assert len(explorer) == (1 if soup.select_one(".sinfit-explorer") else 0), path
         assert bool(soup.select("link[rel=preload][as=font]")) == ("<math" in html), path

@@ -35,8 +35,10 @@ def test_material_stylesheet_is_replaced_by_its_cut_at_its_place() -> None:
     cut = out.index(f'<link rel="stylesheet" href="../{CUT}">')
     assert cut < out.index("palette.fb2fffe2"), "the cascade keeps upstream's order"
     assert "main.57a0d79d.min.css" not in out, "the whole sheet is not loaded at all"
-    assert "search_index\\.json" in out
-    assert '<script defer src="../assets/javascripts/bundle.a5f9d56c.min.js">' in out
+    assert "document$.next(document)" in out
+    # Material's script is not fetched until first_visit.js starts it, after the load event
+    assert '<script data-sinfit-later="../assets/javascripts/bundle.a5f9d56c.min.js">' in out
+    assert 'src="../assets/javascripts/bundle' not in out
     assert "explorer.js" not in out and "preload" not in out and 'loading="lazy"' not in out
 
 
@@ -161,3 +163,26 @@ def test_finish_site_names_a_missing_material_asset(tmp_path: Path) -> None:
     (tmp_path / "assets" / "stylesheets").mkdir(parents=True)
     with pytest.raises(FileNotFoundError, match=r"main\\\.\[0-9a-f\]\+.*mkdocs-material"):
         first_visit.finish_site(tmp_path, FONT, tmp_path / "cache")
+
+
+def test_explorer_data_moves_to_a_file_named_by_its_content(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "assets" / "stylesheets").mkdir(parents=True)
+    (site / "assets" / "javascripts").mkdir(parents=True)
+    (site / "assets" / "stylesheets" / "main.57a0d79d.min.css").write_text(".md-typeset{x:1}")
+    (site / "assets" / "javascripts" / "bundle.a5f9d56c.min.js").write_text("")
+    payload = '{"rates": [1e-07, 2e-07], "note": "<\\/script>"}'
+    figure = (
+        '<figure class="sinfit-explorer"><script type="application/json" '
+        f'class="sinfit-explorer-data">{payload}</script></figure>'
+    )
+    for page in ("why-slow", "ko/why-slow"):
+        (site / page).mkdir(parents=True)
+        (site / page / "index.html").write_text(material_page(figure))
+    first_visit.finish_site(site, FONT, tmp_path / "cache")
+    (data,) = (site / "assets" / "data").iterdir()
+    assert data.read_text() == payload, "one file for both languages, the payload unchanged"
+    for page, prefix in (("why-slow", "../"), ("ko/why-slow", "../")):
+        html = (site / page / "index.html").read_text()
+        assert payload not in html
+        assert f'data-src="{prefix}assets/data/{data.name}"></script>' in html

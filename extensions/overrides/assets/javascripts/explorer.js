@@ -94,8 +94,7 @@
     return d;
   }
 
-  function setup(figure, n) {
-    var data = JSON.parse(figure.querySelector("script.sinfit-explorer-data").textContent);
+  function setup(figure, n, data) {
     var text = words();
     var controls = figure.querySelector(".sinfit-explorer-controls");
     var input = controls.querySelector("input[type=range]");
@@ -191,9 +190,30 @@
     figure.classList.add("sinfit-explorer--live");
   }
 
+  // The data is inline (a notebook's output) or, on the site, in a file beside the page
+  // (data-src; extensions/sitebuild/first_visit.py moves it there, out of the page's first
+  // bytes). The static figure stands in until it is here.
   function start() {
     var figures = document.querySelectorAll(".sinfit-explorer:not(.sinfit-explorer--live)");
-    Array.prototype.forEach.call(figures, setup);
+    Array.prototype.forEach.call(figures, function (figure, n) {
+      if (figure.hasAttribute("data-sinfit-loading")) return;
+      var holder = figure.querySelector("script.sinfit-explorer-data");
+      if (!holder.hasAttribute("data-src")) {
+        setup(figure, n, JSON.parse(holder.textContent));
+        return;
+      }
+      figure.setAttribute("data-sinfit-loading", "");
+      fetch(holder.getAttribute("data-src"))
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status + " " + response.url);
+          return response.json();
+        })
+        .then(function (data) { setup(figure, n, data); })
+        .catch(function (error) {
+          figure.removeAttribute("data-sinfit-loading");
+          console.error("sinfit explorer: its data did not load:", error);
+        });
+    });
   }
 
   // Material's document$ announces each page (also after instant navigation, were it on).
