@@ -81,19 +81,37 @@ _MD_CLASS = re.compile(r"md-[\w-]+")
 _CSS_CLASS = re.compile(r"\.(-?[A-Za-z_][\w-]*)")
 _LITERAL = re.compile(r'"[^"\\\n]{1,300}"|`[^`\\]{1,300}`')
 _HYPHENATED = re.compile(r"[A-Za-z_]\w*(?:-\w+)+")
+_TAG_LITERAL = re.compile(r"[\"'`]([a-zA-Z][a-zA-Z0-9-]{0,20})[\"'`]")
+_TAG_OPENED = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]{0,20})[\s>]")
 _TEMPLATE_PREFIX = re.compile(r"([A-Za-z_][\w-]*-)\$\{")
 _MAIN_CSS_FILE = re.compile(r"main\.[0-9a-f]+\.min\.css")
 _BUNDLE_FILE = re.compile(r"bundle\.[0-9a-f]+\.min\.js")
 
 
-def site_css(main_css: str, names: tuple[set[str], set[str]], script: str, other_css: str) -> str:
+def site_css(
+    main_css: str,
+    names: tuple[set[str], set[str]],
+    tags: set[str],
+    script: str,
+    other_css: str,
+) -> str:
     """The rules of Material's stylesheet that the site can need: those that can apply to the
     pages' classes and ids (``names``, as :func:`styles.used_names` gives them) or to a class
-    Material's ``script`` can add (see :func:`script_classes`), and the custom properties
-    those rules or ``other_css`` (the palette, ours) read."""
+    Material's ``script`` can add (see :func:`script_classes`), whose element names are the
+    pages' (``tags``) or ones the script can create, and the custom properties those rules or
+    ``other_css`` (the palette, ours) read."""
     classes, ids = names
     classes = classes | script_classes(script, main_css)
-    return styles.subset(main_css, classes, ids, read_elsewhere=other_css)
+    tags = tags | script_tags(script)
+    return styles.subset(main_css, classes, ids, tags=tags, read_elsewhere=other_css)
+
+
+def script_tags(script: str) -> set[str]:
+    """Every element name ``script`` can create, on the safe side: each of its string
+    literals that could be one (Material's minified helper is called as ``x("li", ...)``)
+    and each tag its markup strings open (search's ``<mark data-md-highlight>``)."""
+    names = _TAG_LITERAL.findall(script) + _TAG_OPENED.findall(script)
+    return {name.lower() for name in names}
 
 
 def script_classes(script: str, main_css: str) -> set[str]:
@@ -182,13 +200,21 @@ def finish_site(site: Path, math_font: Path, cache: Path) -> None:
     pages = {path: path.read_text(encoding="utf-8") for path in sorted(site.rglob("*.html"))}
     assets = site / "assets"
     main = _one(assets / "stylesheets", _MAIN_CSS_FILE)
-    bundle = _one(assets / "javascripts", _BUNDLE_FILE)
+    _one(assets / "javascripts", _BUNDLE_FILE)  # Material's script, or a loud error
+    # What the site's scripts can add to a page: Material's bundle, its search worker (the
+    # result highlights), ours. Not lunr's language packs: their literals are stop words.
+    scripts = "".join(
+        p.read_text(encoding="utf-8")
+        for p in sorted((assets / "javascripts").rglob("*.js"))
+        if "lunr" not in p.relative_to(assets).parts
+    )
     others = "".join(
         p.read_text(encoding="utf-8")
         for p in sorted((assets / "stylesheets").glob("*.css"))
         if p != main
     )
     names = styles.used_names(pages.values())
+    tags = styles.used_tags(pages.values())
     css = _cached(
         cache,
         "main-cut",
@@ -196,13 +222,15 @@ def finish_site(site: Path, math_font: Path, cache: Path) -> None:
         lambda: site_css(
             main.read_text(encoding="utf-8"),
             names,
-            bundle.read_text(encoding="utf-8"),
+            tags,
+            scripts,
             others,
         ).encode(),
         main.name.encode(),  # Material's file names carry their content's hash
-        bundle.name.encode(),
+        scripts.encode(),
         others.encode(),
         repr(sorted(map(sorted, names))).encode(),
+        repr(sorted(tags)).encode(),
         Path(styles.__file__).read_bytes(),
         Path(__file__).read_bytes(),
     )

@@ -21,11 +21,15 @@ _ATTRIBUTE = re.compile(r"\[[^\]]*\]")
 # :not(), :is(), :where() and :has() take selector lists: what they name is not required of the
 # page (kept on the safe side: a rule kept for nothing costs bytes, one dropped costs looks).
 _FUNCTIONAL = re.compile(r":(?:not|is|where|has)\([^()]*\)")
+_PSEUDO = re.compile(r"::?[\w-]+(?:\([^()]*\))?")
+# A type selector starts a compound: at the start or after a combinator (or a comma).
+_TYPE = re.compile(r"(?:^|[\s>+~,])([a-zA-Z][\w-]*)")
 _CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 _ID = re.compile(r"#(-?[_a-zA-Z][\w-]*)")
 _VAR = re.compile(r"var\(\s*(--[\w-]+)")
 _HTML_CLASS = re.compile(r'\bclass="([^"]*)"')
 _HTML_ID = re.compile(r'\bid="([^"]*)"')
+_HTML_TAG = re.compile(r"<([a-zA-Z][\w-]*)")
 
 
 def used_names(pages: Iterable[str]) -> tuple[set[str], set[str]]:
@@ -57,11 +61,17 @@ def _selector_list(prelude: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+def used_tags(pages: Iterable[str]) -> set[str]:
+    """The element names the HTML of ``pages`` uses, lower case."""
+    return {tag.lower() for page in pages for tag in _HTML_TAG.findall(page)}
+
+
 @dataclass(frozen=True)
 class _Selector:
     text: str
     classes: frozenset[str]
     ids: frozenset[str]
+    tags: frozenset[str]  # lower case
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,13 @@ class _Block:
 
 def _selector(text: str) -> _Selector:
     bare = _FUNCTIONAL.sub("", _ATTRIBUTE.sub("", text))
-    return _Selector(text, frozenset(_CLASS.findall(bare)), frozenset(_ID.findall(bare)))
+    types = _TYPE.findall(_PSEUDO.sub("", _CLASS.sub("", _ID.sub("", bare))))
+    return _Selector(
+        text,
+        frozenset(_CLASS.findall(bare)),
+        frozenset(_ID.findall(bare)),
+        frozenset(t.lower() for t in types),
+    )
 
 
 def _index(rules) -> tuple:
@@ -101,7 +117,7 @@ def _index(rules) -> tuple:
                 if d.type != "declaration":
                     continue
                 value = tinycss2.serialize(d.value).strip()
-                text = f"{d.name}: {value}" + (" !important" if d.important else "")
+                text = f"{d.name}:{value}" + ("!important" if d.important else "")
                 declarations.append(_Declaration(d.lower_name, text, tuple(_VAR.findall(value))))
             out.append(_Rule(selectors, tuple(declarations)))
         elif rule.type == "at-rule":
@@ -121,16 +137,20 @@ def _parsed(css: str) -> tuple:
     return _index(tinycss2.parse_stylesheet(css, **_SKIP))
 
 
-def _kept(nodes: tuple, classes: set[str], ids: set[str]) -> list:
+def _kept(nodes: tuple, classes: set[str], ids: set[str], tags: set[str] | None) -> list:
     kept = []
     for node in nodes:
         if isinstance(node, _Rule):
-            selectors = [s.text for s in node.selectors if s.classes <= classes and s.ids <= ids]
+            selectors = [
+                s.text
+                for s in node.selectors
+                if s.classes <= classes and s.ids <= ids and (tags is None or s.tags <= tags)
+            ]
             if selectors:
-                kept.append((", ".join(selectors), node))
+                kept.append((",".join(selectors), node))
         elif isinstance(node.body, str):
             kept.append((node.head, node))
-        elif inner := _kept(node.body, classes, ids):
+        elif inner := _kept(node.body, classes, ids, tags):
             kept.append((node.head, inner))
     return kept
 
@@ -143,30 +163,40 @@ def _rules(kept: list):
             yield body
 
 
-def _write(kept: list, needed: set[str], depth: int = 0) -> list[str]:
-    out, pad = [], "  " * depth
+def _write(kept: list, needed: set[str]) -> list[str]:
+    """The kept rules, one a line, written without the spaces a reader would want: the sheet
+    blocks a page's first paint, and every byte of it waits on a slow line."""
+    out = []
     for head, body in kept:
         if isinstance(body, list):
-            if inner := _write(body, needed, depth + 1):
-                out.append(f"{pad}{head} {{\n" + "\n".join(inner) + f"\n{pad}}}")
+            if inner := _write(body, needed):
+                out.append(f"{head}{{\n" + "\n".join(inner) + "\n}")
         elif isinstance(body, _Block):  # a font face or keyframes, whole
-            out.append(f"{pad}{head} {{{body.body}}}")
+            out.append(f"{head}{{{body.body}}}")
         else:
             texts = [
                 d.text for d in body.declarations if not d.name.startswith("--") or d.name in needed
             ]
             if texts:
-                out.append(f"{pad}{head} {{ {'; '.join(texts)} }}")
+                out.append(f"{head}{{{';'.join(texts)}}}")
     return out
 
 
-def subset(css: str, classes: set[str], ids: set[str], *, read_elsewhere: str = "") -> str:
-    """The rules of ``css`` that can apply to pages using ``classes`` and ``ids``.
+def subset(
+    css: str,
+    classes: set[str],
+    ids: set[str],
+    *,
+    tags: set[str] | None = None,
+    read_elsewhere: str = "",
+) -> str:
+    """The rules of ``css`` that can apply to pages using ``classes`` and ``ids`` (and, if
+    given, only the element names ``tags``, lower case).
 
     ``read_elsewhere``: the text of the other stylesheets the pages load, whose ``var(...)``
     may read custom properties that only ``css`` defines (Material's palette reads main.css's).
     """
-    kept = _kept(_parsed(css), classes, ids)
+    kept = _kept(_parsed(css), classes, ids, tags)
     # Custom properties: those the kept rules use, and those those use, and so on.
     defined: dict[str, list[str]] = {}
     todo: list[str] = _VAR.findall(read_elsewhere)

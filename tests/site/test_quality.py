@@ -175,6 +175,13 @@ def test_dark_mode_keeps_plots_and_outputs_readable(browser, site_url: str, lang
     page.close()
 
 
+def local(site: Path, page: Path, href: str) -> Path:
+    """The file of ``site`` that ``href`` on ``page`` names (404.html's are absolute)."""
+    if href.startswith("/"):
+        return site / href.lstrip("/").split("/", 1)[1]  # the site's path prefix aside
+    return (page.parent / href).resolve()
+
+
 def test_every_page_is_rewritten_for_its_first_visit(built_site: Path) -> None:
     """Every page of every language (extensions/sitebuild/first_visit.py): the site's cut of
     Material's stylesheet in the whole one's place, Material's script held for
@@ -196,9 +203,9 @@ def test_every_page_is_rewritten_for_its_first_visit(built_site: Path) -> None:
         assert not any(re.search(r"main\.[0-9a-f]+\.min\.css", s) for s in sheets), path
         assert all(s.has_attr("defer") for s in soup.find_all("script", src=True)), path
         (held,) = soup.select("script[data-sinfit-later]")
-        assert (path.parent / held["data-sinfit-later"]).resolve().is_file(), path
+        assert local(built_site, path, held["data-sinfit-later"]).is_file(), path
         for data in soup.select("script.sinfit-explorer-data"):
-            assert not data.get_text() and (path.parent / data["data-src"]).resolve().is_file()
+            assert not data.get_text() and local(built_site, path, data["data-src"]).is_file()
         explorer = [s for s in soup.find_all("script", src=True) if "explorer.js" in s["src"]]
         assert len(explorer) == (1 if soup.select_one(".sinfit-explorer") else 0), path
         assert bool(soup.select("link[rel=preload][as=font]")) == ("<math" in html), path

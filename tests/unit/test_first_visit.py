@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from extensions.sitebuild import first_visit
-from extensions.sitebuild.styles import used_names
+from extensions.sitebuild.styles import used_names, used_tags
 from extensions.sitebuild.upstream import UpstreamChanged
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,20 +83,30 @@ def test_site_css_keeps_what_pages_and_script_can_use() -> None:
         ".md-source__fact--stars::before { content: '*'; }"
         ".tabbed-control { right: 0; }"
         ".tabbed-set { bottom: 0; }"
+        ".md-typeset table:not([class]) { margin: 0; }"
+        ".md-typeset li:hover, .md-typeset kbd { padding: 0; }"
+        ".md-typeset p::before { content: ''; }"
+        ".md-typeset mark { color: red; }"
     )
+    page = '<article class="md-typeset"><p>text</p></article>'
     out = first_visit.site_css(
         main,
-        used_names(['<article class="md-typeset">']),
+        used_names([page]),
+        used_tags([page]),
         'e.classList.add("md-clipboard");x("li",{class:`md-source__fact--${t}`});'
-        'x("div",{class:"tabbed-control"})',
+        'x("div",{class:"tabbed-control"});o=`${i}<mark data-md-highlight>${s}</mark>`',
         "[data-md-color-scheme=slate] { width: var(--md-palette-reads) }",
     )
-    assert ".md-typeset { color: var(--md-used) }" in out
-    assert ".md-clipboard { top: 0 }" in out, "a class Material's script adds"
+    assert ".md-typeset{color:var(--md-used)}" in out
+    assert ".md-clipboard{top:0}" in out, "a class Material's script adds"
     assert ".md-source__fact--stars::before" in out, "a class the script completes at run time"
-    assert ".tabbed-control { right: 0 }" in out, "a class in the script's string literals"
+    assert ".tabbed-control{right:0}" in out, "a class in the script's string literals"
     assert "md-search-result" not in out and "tabbed-set" not in out
-    assert "--md-palette-reads: 1px" in out, "read by another stylesheet"
+    assert "table" not in out and "kbd" not in out, "elements neither the page nor script has"
+    assert ".md-typeset li:hover{padding:0}" in out, "an element the script creates"
+    assert ".md-typeset p::before" in out, "an element of the page"
+    assert ".md-typeset mark{color:red}" in out, "an element the script's markup opens"
+    assert "--md-palette-reads:1px" in out, "read by another stylesheet"
     assert "--md-nobody" not in out
 
 
