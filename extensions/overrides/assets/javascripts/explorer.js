@@ -193,26 +193,41 @@
   // The data is inline (a notebook's output) or, on the site, in a file beside the page
   // (data-src; extensions/sitebuild/first_visit.py moves it there, out of the page's first
   // bytes). The static figure stands in until it is here.
+  function load(figure, n) {
+    var holder = figure.querySelector("script.sinfit-explorer-data");
+    if (!holder.hasAttribute("data-src")) {
+      setup(figure, n, JSON.parse(holder.textContent));
+      return;
+    }
+    fetch(holder.getAttribute("data-src"))
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status + " " + response.url);
+        return response.json();
+      })
+      .then(function (data) { setup(figure, n, data); })
+      .catch(function (error) {
+        figure.removeAttribute("data-sinfit-waiting");
+        console.error("sinfit explorer: its data did not load:", error);
+      });
+  }
+
+  // Each explorer comes alive when the reader is within two screens of it, not while the page
+  // loads: its data and drawing then wait behind what the reader sees first.
   function start() {
     var figures = document.querySelectorAll(".sinfit-explorer:not(.sinfit-explorer--live)");
     Array.prototype.forEach.call(figures, function (figure, n) {
-      if (figure.hasAttribute("data-sinfit-loading")) return;
-      var holder = figure.querySelector("script.sinfit-explorer-data");
-      if (!holder.hasAttribute("data-src")) {
-        setup(figure, n, JSON.parse(holder.textContent));
+      if (figure.hasAttribute("data-sinfit-waiting")) return;
+      figure.setAttribute("data-sinfit-waiting", "");
+      if (!("IntersectionObserver" in window)) {
+        load(figure, n);
         return;
       }
-      figure.setAttribute("data-sinfit-loading", "");
-      fetch(holder.getAttribute("data-src"))
-        .then(function (response) {
-          if (!response.ok) throw new Error(response.status + " " + response.url);
-          return response.json();
-        })
-        .then(function (data) { setup(figure, n, data); })
-        .catch(function (error) {
-          figure.removeAttribute("data-sinfit-loading");
-          console.error("sinfit explorer: its data did not load:", error);
-        });
+      var observer = new IntersectionObserver(function (entries) {
+        if (!entries.some(function (e) { return e.isIntersecting; })) return;
+        observer.disconnect();
+        load(figure, n);
+      }, { rootMargin: "200% 0px" });
+      observer.observe(figure);
     });
   }
 
