@@ -238,6 +238,10 @@ class Executor:
         self.rows: list[Row] = []
         self.executed: dict[str, nbformat.NotebookNode] = {}
         self._cache = None
+        self._fingerprint: str | None = None
+        # (path, page, language) -> (source text, fingerprint, notebook): under `mkdocs serve`
+        # a rebuild after an edit reads, looks up and glues again only the page that changed.
+        self._resolved: dict[tuple[str, str, str], tuple[str, str, nbformat.NotebookNode]] = {}
 
     def reset(self) -> None:
         """Start a build afresh. The cache is reopened too: its folder is named by the
@@ -245,18 +249,26 @@ class Executor:
         self.rows.clear()
         self.executed.clear()
         self._cache = None
+        self._fingerprint = None
 
     @property
     def cache(self):
         """The store for this fingerprint; a corrupted store is thrown away and rebuilt."""
         if self._cache is None:
-            folder = self.cache_root / fingerprint(self.package)
+            folder = self.cache_root / self.fingerprint
             if self.cache_root.is_dir():  # entries of other fingerprints can never match again
                 for old in self.cache_root.iterdir():
                     if old != folder:
                         _remove(old)
             self._cache = _open(folder)
         return self._cache
+
+    @property
+    def fingerprint(self) -> str:
+        """The ``sinfit`` sources' fingerprint, read once a build."""
+        if self._fingerprint is None:
+            self._fingerprint = fingerprint(self.package)
+        return self._fingerprint
 
     def _lookup(self, key: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
         try:
@@ -272,11 +284,18 @@ class Executor:
 
     def notebook(self, path: str, page: str, language: str) -> nbformat.NotebookNode:
         """The page as a notebook with outputs and glue filled in (unless execution is off)."""
+        start = time.perf_counter()
+        source = Path(path).read_text(encoding="utf-8")
+        known = self._resolved.get((path, page, language))
+        if self.enabled and known and known[:2] == (source, self.fingerprint):
+            resolved = copy.deepcopy(known[2])  # the build's hooks may change their copy
+            self.rows.append(Row(page, language, "cached", time.perf_counter() - start, path))
+            self.executed[path] = resolved
+            return resolved
         nb = read_page(path)
         if not self.enabled:
             resolved = glue.resolve(nb, page, executed=False)  # still offered for download
         else:
-            start = time.perf_counter()
             key = cache_key(nb)
             ran = self._lookup(key)
             status = "cached"
@@ -288,6 +307,8 @@ class Executor:
             except glue.GlueError as err:
                 raise ExecutionError(str(err)) from None
             self.rows.append(Row(page, language, status, time.perf_counter() - start, path))
+            self._resolved[(path, page, language)] = (source, self.fingerprint, resolved)
+            resolved = copy.deepcopy(resolved)
         self.executed[path] = resolved
         return resolved
 

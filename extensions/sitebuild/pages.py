@@ -9,6 +9,7 @@ for each fix (the upstream gaps) are in the docstrings of ``extensions/hooks/``.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import posixpath
@@ -187,6 +188,13 @@ STYLES = Rewrite(
 )
 
 
+@functools.lru_cache(maxsize=64)
+def _page_css(css: str, classes: frozenset[str], ids: frozenset[str]) -> str:
+    # The same cut for the same page markup: a `mkdocs serve` rebuild cuts again only for a
+    # page whose classes changed.
+    return styles.subset(css, set(classes), set(ids))
+
+
 def share_styles(content: str, page: str, page_url: str, site_dir: Path, *, inline: bool) -> str:
     """Move the page's inline <style> blocks into a content-hashed stylesheet, cut down to
     the rules that can apply to the page (:mod:`extensions.sitebuild.styles`)."""
@@ -196,7 +204,8 @@ def share_styles(content: str, page: str, page_url: str, site_dir: Path, *, inli
     if inline:
         return content
     without = _STYLE.sub("", content)
-    css = styles.subset("\n".join(blocks), *styles.used_names([without]))
+    classes, ids = styles.used_names([without])
+    css = _page_css("\n".join(blocks), frozenset(classes), frozenset(ids))
     name = f"assets/stylesheets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
     target = site_dir / name
     if not target.exists():
