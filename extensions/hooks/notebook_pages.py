@@ -53,6 +53,8 @@ execution hook's (``extensions/hooks/execution.py``): they come from the execute
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
 import sys
 from pathlib import Path
@@ -89,6 +91,11 @@ def _slug(value: str) -> str:
 
 
 def _markdown_toc(markdown_source: str, toc_depth: int):
+    return copy.deepcopy(_toc_tokens(markdown_source, toc_depth))
+
+
+@functools.lru_cache(maxsize=64)  # a `mkdocs serve` rebuild: again only for a changed page
+def _toc_tokens(markdown_source: str, toc_depth: int):
     md = Markdown(extensions=[TocExtension(toc_depth=toc_depth, slugify=SLUGIFY)])
     md.convert(markdown_source)
     return md.toc_tokens

@@ -189,28 +189,16 @@ STYLES = Rewrite(
 
 
 @functools.lru_cache(maxsize=64)
-def _page_css(css: str, classes: frozenset[str], ids: frozenset[str]) -> str:
-    # The same cut for the same page markup: a `mkdocs serve` rebuild cuts again only for a
-    # page whose classes changed.
-    return styles.subset(css, set(classes), set(ids))
-
-
-def share_styles(content: str, page: str, page_url: str, site_dir: Path, *, inline: bool) -> str:
-    """Move the page's inline <style> blocks into a content-hashed stylesheet, cut down to
-    the rules that can apply to the page (:mod:`extensions.sitebuild.styles`)."""
+def _shared(content: str, page_url: str) -> tuple[str, str, str] | None:
+    """(stylesheet, its name, the page linking it) for a page's HTML, or None without inline
+    styles. Kept for the same HTML: a `mkdocs serve` rebuild cuts again only for a page that
+    changed (the page's HTML holds the whole JupyterLab stylesheet: reading it is the work)."""
     blocks = _STYLE.findall(content)
     if not blocks:
-        STYLES.apply(content, page)  # raises: a notebook page always had them
-    if inline:
-        return content
+        return None
     without = _STYLE.sub("", content)
-    classes, ids = styles.used_names([without])
-    css = _page_css("\n".join(blocks), frozenset(classes), frozenset(ids))
+    css = styles.subset("\n".join(blocks), *styles.used_names([without]))
     name = f"assets/stylesheets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
-    target = site_dir / name
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(css, encoding="utf-8")
     link = f'<link rel="stylesheet" href="{relative_url(name, page_url)}">'
     first = [True]
 
@@ -220,7 +208,23 @@ def share_styles(content: str, page: str, page_url: str, site_dir: Path, *, inli
             return link
         return ""
 
-    return _STYLE.sub(replace, content)
+    return css, name, _STYLE.sub(replace, content)
+
+
+def share_styles(content: str, page: str, page_url: str, site_dir: Path, *, inline: bool) -> str:
+    """Move the page's inline <style> blocks into a content-hashed stylesheet, cut down to
+    the rules that can apply to the page (:mod:`extensions.sitebuild.styles`)."""
+    shared = _shared(content, page_url)
+    if shared is None:
+        STYLES.apply(content, page)  # raises: a notebook page always had them
+    if inline:
+        return content
+    css, name, out = shared
+    target = site_dir / name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(css, encoding="utf-8")
+    return out
 
 
 # --- copy buttons ---------------------------------------------------------------------------
