@@ -131,13 +131,18 @@ def test_cut_font_keeps_the_characters_and_the_math_table() -> None:
     assert len(data) < FONT.stat().st_size / 3
 
 
-def test_finish_site_rewrites_every_page_and_writes_whole_files(tmp_path: Path) -> None:
-    site = tmp_path / "site"
+def material_site(site: Path) -> Path:
+    """A site folder with the Material assets finish_site reads (no pages yet)."""
     (site / "assets" / "stylesheets").mkdir(parents=True)
     (site / "assets" / "javascripts").mkdir(parents=True)
     (site / "assets" / "stylesheets" / "main.57a0d79d.min.css").write_text(".md-typeset{x:1}")
     (site / "assets" / "stylesheets" / "palette.fb2fffe2.min.css").write_text("")
     (site / "assets" / "javascripts" / "bundle.a5f9d56c.min.js").write_text("")
+    return site
+
+
+def test_finish_site_rewrites_every_page_and_writes_whole_files(tmp_path: Path) -> None:
+    site = material_site(tmp_path / "site")
     (site / "a").mkdir()
     formula = '<p class="md-typeset"><math><mi>x</mi></math></p>'
     (site / "a" / "index.html").write_text(material_page(formula))
@@ -176,11 +181,7 @@ def test_finish_site_names_a_missing_material_asset(tmp_path: Path) -> None:
 
 
 def test_explorer_data_moves_to_a_file_named_by_its_content(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    (site / "assets" / "stylesheets").mkdir(parents=True)
-    (site / "assets" / "javascripts").mkdir(parents=True)
-    (site / "assets" / "stylesheets" / "main.57a0d79d.min.css").write_text(".md-typeset{x:1}")
-    (site / "assets" / "javascripts" / "bundle.a5f9d56c.min.js").write_text("")
+    site = material_site(tmp_path / "site")
     payload = '{"rates": [1e-07, 2e-07], "note": "<\\/script>"}'
     figure = (
         '<figure class="sinfit-explorer"><script type="application/json" '

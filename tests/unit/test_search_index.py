@@ -3,6 +3,7 @@ checked against Material's own SearchIndex."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 
 from material.plugins.search.plugin import SearchIndex
@@ -17,21 +18,27 @@ def page(content: str, url: str = "why-slow/", title: str = "Why slow") -> Simpl
 CONTENT = '<h2 id="bound">The bound</h2><p>eta below two over lambda</p>'
 
 
-def test_the_entries_are_material_s_and_made_once_per_page_text() -> None:
-    calls = []
+def counted() -> tuple[list[SimpleNamespace], Callable]:
+    """Material's ``add_entry_from_context`` wrapped by ``entries_once``, and the pages it
+    was really called with."""
+    calls: list[SimpleNamespace] = []
 
     def add(index, p) -> None:
-        calls.append(p.url)
+        calls.append(p)
         SearchIndex.add_entry_from_context(index, p)
 
-    wrapped = entries_once(add)
+    return calls, entries_once(add)
+
+
+def test_the_entries_are_material_s_and_made_once_per_page_text() -> None:
+    calls, wrapped = counted()
     first, second, plain = SearchIndex(), SearchIndex(), SearchIndex()
     wrapped(first, page(CONTENT))
     wrapped(second, page(CONTENT))
     SearchIndex.add_entry_from_context(plain, page(CONTENT))
     assert first.entries == second.entries == plain.entries
     assert any("eta below two" in e["text"] for e in plain.entries)
-    assert calls == ["why-slow/"], "the second build reused the first's entries"
+    assert [p.url for p in calls] == ["why-slow/"], "the second build reused the first's entries"
     second.entries[0]["text"] = "changed"
     third = SearchIndex()
     wrapped(third, page(CONTENT))
@@ -39,13 +46,7 @@ def test_the_entries_are_material_s_and_made_once_per_page_text() -> None:
 
 
 def test_a_changed_page_is_parsed_again() -> None:
-    calls = []
-
-    def add(index, p) -> None:
-        calls.append(p.content)
-        SearchIndex.add_entry_from_context(index, p)
-
-    wrapped = entries_once(add)
+    calls, wrapped = counted()
     index = SearchIndex()
     wrapped(index, page(CONTENT))
     wrapped(index, page(CONTENT.replace("two", "2")))
