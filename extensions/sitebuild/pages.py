@@ -12,6 +12,7 @@ import base64
 import functools
 import hashlib
 import html
+import os
 import posixpath
 import re
 from collections.abc import Callable
@@ -220,11 +221,18 @@ def share_styles(content: str, page: str, page_url: str, site_dir: Path, *, inli
     if inline:
         return content
     css, name, out = shared
-    target = site_dir / name
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(css, encoding="utf-8")
+    _write_once(site_dir / name, css)
     return out
+
+
+def _write_once(target: Path, text: str) -> None:
+    """A content-hashed asset: written by the first page that needs it, whole or not at all."""
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, target)
 
 
 # --- copy buttons ---------------------------------------------------------------------------
@@ -260,10 +268,7 @@ def share_copy_buttons(content: str, page: str, page_url: str, site_dir: Path) -
     script = found.group(1).strip() + "\n"
     digest = hashlib.sha256(script.encode()).hexdigest()[:12]
     name = f"assets/javascripts/clipboard-copy-{digest}.js"
-    target = site_dir / name
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(script, encoding="utf-8")
+    _write_once(site_dir / name, script)
     tag = f'<script defer src="{relative_url(name, page_url)}"></script>'
     return COPY_SCRIPT.with_replacement(lambda m: tag).apply(content, page, count=1)
 
