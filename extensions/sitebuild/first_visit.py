@@ -11,15 +11,20 @@ page so that only what the first screen needs comes first:
   this site shows (features its pages do not use: versions, consent, tags...); adding the
   whole sheet after the load event instead would restyle the whole page, the longest task
   of a load.
-* **Material's script** (114 KB, and a start that restyles the whole page several times)
-  starts after the load event and a frame, or at the reader's first key, tap or focus
-  (``first_visit.js``): the page is readable without it, and on a slow phone it went ahead
-  of the text. Its request for the search index (every page's text) follows it. The
-  explorer's script is ``defer`` and linked only from pages with an explorer.
+* **The scripts** start after the load event and a frame, or at the reader's first key, tap
+  or focus (``first_visit.js``): Material's (114 KB, and a start that restyles the whole
+  page several times), the notebook cells' copy buttons' and the explorer's. The page is
+  readable without them, and on a slow phone they went ahead of the text; Material's
+  request for the search index (every page's text) follows it. The explorer's script is
+  linked only from pages with an explorer.
 * **The explorer's data** (about 13 KB of JSON inline in its figure, as a notebook shows
   it) moves to a file named by its content (``assets/data/``, shared by the languages, whose
   code and so data are the same); the explorer's script fetches it and the static figure
-  stands in meanwhile.
+  stands in meanwhile. That static figure (another 12 KB of inline SVG) moves to a file
+  too, shown by a lazy ``<img>`` with its accessible name as the text alternative.
+* **The HTML** loses what changes nothing on screen (:mod:`markup`: code spans no rule
+  styles, hidden collapse controls, indentation): the first paint waits for the whole HTML,
+  and on Lighthouse's phone line every 30 KB past the first 44 KB is another round trip.
 * **Figures** load lazily: they carry their width and height, so nothing moves when they come.
 * **The math font** is cut to the characters the site's formulas use (fontTools keeps the
   MATH table and the glyph variants it names), preloaded on pages with formulas and drawn
@@ -39,10 +44,12 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from extensions.sitebuild import styles
-from extensions.sitebuild.upstream import Rewrite
+from extensions.sitebuild import markup, styles
+from extensions.sitebuild.upstream import Rewrite, UpstreamChanged
 
-LOADER = (Path(__file__).with_name("first_visit.js")).read_text(encoding="utf-8")
+_COMMENT_LINE = re.compile(r"^\s*//.*\n", re.M)
+# Inlined in every page: the reader's copy goes without the comments (first_visit.js has them).
+LOADER = _COMMENT_LINE.sub("", Path(__file__).with_name("first_visit.js").read_text("utf-8"))
 EXPLORER_SCRIPT = "assets/javascripts/explorer.js"
 MATH_FONT = "assets/fonts/stix-two-math.woff2"
 
@@ -58,7 +65,7 @@ MAIN_CSS = Rewrite(
 BUNDLE = Rewrite(
     'Material\'s script <script src=".../bundle.<hash>.min.js">',
     re.compile(r'<script src="([^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js)"></script>'),
-    r'<script data-sinfit-later="\1"></script>',  # first_visit.js starts it
+    r'<script data-sinfit-later="\1" data-sinfit-material></script>',  # first_visit.js starts it
     "mkdocs-material",
 )
 FIGURES = Rewrite(
@@ -74,7 +81,17 @@ EXPLORER_DATA = Rewrite(
     "",  # per page: with_replacement
     "sinfit",
 )
+EXPLORER_PICTURE = Rewrite(
+    'the explorer\'s static picture <div class="sinfit-explorer-static"><svg ...>'
+    " (sinfit/explorer.py)",
+    re.compile(r'<div class="sinfit-explorer-static">(<svg\b.*?</svg>)</div>', re.S),
+    "",  # per page: with_replacement
+    "sinfit",
+)
+_SVG_ROOT = re.compile(r"<svg\b[^>]*>")
+_SVG_ATTRIBUTE = re.compile(r'\s([\w:-]+)="([^"]*)"')
 _MATH = re.compile(r"<math\b.*?</math>", re.S)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S)
 _ANNOTATION = re.compile(r"<annotation\b.*?</annotation>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _MD_CLASS = re.compile(r"md-[\w-]+")
@@ -175,7 +192,7 @@ def rewrite_page(html: str, page: str, sheet: str) -> str:
     html = MAIN_CSS.with_replacement(stylesheets).apply(html, page, count=1)
     html = BUNDLE.apply(html, page, count=1)
     if "sinfit-explorer" in html:
-        script = f'<script defer src="{prefix}{EXPLORER_SCRIPT}"></script>'
+        script = f'<script data-sinfit-later="{prefix}{EXPLORER_SCRIPT}"></script>'
         html = html.replace("</body>", f"{script}\n</body>", 1)
     if 'class="sinfit-figure"' in html:
         html = FIGURES.apply(html, page)
@@ -186,7 +203,82 @@ def rewrite_page(html: str, page: str, sheet: str) -> str:
                 f'data-src="{prefix}{data_file(m.group(1))}"></script>'
             )
         ).apply(html, page)
+    if "sinfit-explorer-static" in html:
+        html = EXPLORER_PICTURE.with_replacement(
+            lambda m: (
+                '<div class="sinfit-explorer-static">'
+                f"{picture_img(m.group(1), prefix + picture_file(m.group(1)))}</div>"
+            )
+        ).apply(html, page)
     return html
+
+
+# The camel-case names of SVG, from the HTML standard's tables ("adjust SVG attributes" and
+# the tag names of the tree builder's rules for foreign content): an HTML page's SVG may spell
+# them in lower case (ours does: the notebook's HTML went through a parser that lowers them),
+# and a browser's HTML parser restores them. A standalone SVG file is XML, where ``viewbox``
+# or ``clippath`` mean nothing: they are restored here the same way.
+_SVG_NAMES = """
+    attributeName attributeType baseFrequency baseProfile calcMode clipPathUnits
+    diffuseConstant edgeMode filterUnits glyphRef gradientTransform gradientUnits
+    kernelMatrix kernelUnitLength keyPoints keySplines keyTimes lengthAdjust
+    limitingConeAngle markerHeight markerUnits markerWidth maskContentUnits maskUnits
+    numOctaves pathLength patternContentUnits patternTransform patternUnits pointsAtX
+    pointsAtY pointsAtZ preserveAlpha preserveAspectRatio primitiveUnits refX refY
+    repeatCount repeatDur requiredExtensions requiredFeatures specularConstant
+    specularExponent spreadMethod startOffset stdDeviation stitchTiles surfaceScale
+    systemLanguage tableValues targetX targetY textLength viewBox viewTarget
+    xChannelSelector yChannelSelector zoomAndPan
+    altGlyph altGlyphDef altGlyphItem animateColor animateMotion animateTransform clipPath
+    feBlend feColorMatrix feComponentTransfer feComposite feConvolveMatrix
+    feDiffuseLighting feDisplacementMap feDistantLight feDropShadow feFlood feFuncA feFuncB
+    feFuncG feFuncR feGaussianBlur feImage feMerge feMergeNode feMorphology feOffset
+    fePointLight feSpecularLighting feSpotLight feTile feTurbulence foreignObject
+    linearGradient radialGradient textPath
+"""
+_SVG_CAMEL_CASE = {name.lower(): name for name in _SVG_NAMES.split()}
+_SVG_TAG = re.compile(r"<[^>]+>")
+_SVG_NAME = re.compile(r"(?<=^<)/?[a-zA-Z]+|(?<=\s)[a-zA-Z]+(?==)")
+
+
+def svg_document(svg: str) -> str:
+    """The inline ``svg`` of an HTML page as a file of its own: an XML declaration, and the
+    camel-case names of its tags and attributes that an HTML parser would have restored."""
+
+    def name(m: re.Match[str]) -> str:
+        slash, bare = ("/", m.group(0)[1:]) if m.group(0).startswith("/") else ("", m.group(0))
+        return slash + _SVG_CAMEL_CASE.get(bare.lower(), bare)
+
+    def tag(m: re.Match[str]) -> str:
+        return _SVG_NAME.sub(name, m.group(0))
+
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + _SVG_TAG.sub(tag, svg)
+
+
+def picture_file(svg: str) -> str:
+    """Where the site keeps an explorer's static picture, below its root: named by its content."""
+    return f"assets/images/explorer-{_digest(svg.encode())}.svg"
+
+
+def picture_img(svg: str, src: str) -> str:
+    """The ``<img>`` that shows the inline ``svg`` from ``src``: the same size (matplotlib
+    sizes it in points) and its accessible name as the text alternative. It loads lazily: the
+    explorer sits far below the first screen, and its script replaces it anyway."""
+    attributes = dict(_SVG_ATTRIBUTE.findall(_SVG_ROOT.match(svg).group(0)))
+    try:
+        label = attributes["aria-label"]
+        width, height = (
+            round(float(attributes[a].removesuffix("pt")) * 4 / 3) for a in ("width", "height")
+        )
+    except (KeyError, ValueError) as err:
+        raise UpstreamChanged(
+            f"the explorer's static picture has no aria-label or width and height in points "
+            f"({err!r}): sinfit/explorer.py changed what static_svg() writes"
+        ) from None
+    return (
+        f'<img src="{src}" alt="{label}" width="{width}" height="{height}" loading="lazy" '
+        'decoding="async">'
+    )
 
 
 def data_file(payload: str) -> str:
@@ -244,8 +336,27 @@ def finish_site(site: Path, math_font: Path, cache: Path) -> None:
     for html in pages.values():
         for found in EXPLORER_DATA.pattern.finditer(html):
             _write(site / data_file(found.group(1)), found.group(1).encode())
+        for found in EXPLORER_PICTURE.pattern.finditer(html):
+            svg = found.group(1)
+            _write(site / picture_file(svg), svg_document(svg).encode())
+    every_css = css.decode() + others
     for path, html in pages.items():
-        _write(path, rewrite_page(html, path.relative_to(site).as_posix(), name).encode())
+        html = rewrite_page(html, path.relative_to(site).as_posix(), name)
+        _write(path, slim(html, every_css).encode())
+
+
+def slim(html: str, css: str) -> str:
+    """``html`` without the spans no rule of ``css`` (the site's stylesheets) or of its own
+    ``<style>`` elements styles on it, the collapse controls they hide, and the indentation
+    (see :mod:`markup`)."""
+    classes, ids = styles.used_names([html])
+    tags = styles.used_tags([html])
+    styled: set[str] = set()
+    # Each sheet on its own: styles caches a parsed sheet by its text, and pages share them.
+    for sheet in [css, *_STYLE.findall(html)]:
+        styled |= styles.styled_classes(sheet, classes, ids, tags)
+    html = markup.without_hidden_collapsers(html, "".join([css, *_STYLE.findall(html)]))
+    return markup.without_indentation(markup.without_unstyled_spans(html, styled))
 
 
 def _cached(cache: Path, kind: str, suffix: str, make, *key: bytes) -> bytes:

@@ -257,7 +257,8 @@ COPY_SCRIPT = Rewrite(
 def share_copy_buttons(content: str, page: str, page_url: str, site_dir: Path) -> str:
     """Each code cell's copy button with its icon drawn by the stylesheet (``sinfit.css``)
     instead of an inline SVG, and the script of the ``<clipboard-copy>`` element in one
-    content-hashed file, deferred, instead of inline in every notebook page."""
+    content-hashed file, started after the page is on screen, instead of inline in every
+    notebook page."""
     if "clipboard-copy" not in content:
         return content
     content = COPY_ICON.apply(content, page)
@@ -269,7 +270,8 @@ def share_copy_buttons(content: str, page: str, page_url: str, site_dir: Path) -
     digest = hashlib.sha256(script.encode()).hexdigest()[:12]
     name = f"assets/javascripts/clipboard-copy-{digest}.js"
     _write_once(site_dir / name, script)
-    tag = f'<script defer src="{relative_url(name, page_url)}"></script>'
+    # extensions/sitebuild/first_visit.js starts it once the page is on screen
+    tag = f'<script data-sinfit-later="{relative_url(name, page_url)}"></script>'
     return COPY_SCRIPT.with_replacement(lambda m: tag).apply(content, page, count=1)
 
 

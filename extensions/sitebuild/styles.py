@@ -155,6 +155,25 @@ def _kept(nodes: tuple, classes: set[str], ids: set[str], tags: set[str] | None)
     return kept
 
 
+def _selectors(nodes: tuple):
+    for node in nodes:
+        if isinstance(node, _Rule):
+            yield from node.selectors
+        elif not isinstance(node.body, str):
+            yield from _selectors(node.body)
+
+
+def styled_classes(css: str, classes: set[str], ids: set[str], tags: set[str]) -> set[str]:
+    """The classes that a selector of ``css`` names (inside ``:not()`` and the like too) when
+    it can apply to a page with these ``classes``, ``ids`` and element names (lower case): a
+    class outside this set can leave the page without changing how it looks."""
+    named: set[str] = set()
+    for s in _selectors(_parsed(css)):
+        if s.classes <= classes and s.ids <= ids and s.tags <= tags:
+            named.update(_CLASS.findall(_ATTRIBUTE.sub("", s.text)))
+    return named
+
+
 def _rules(kept: list):
     for _head, body in kept:
         if isinstance(body, list):

@@ -117,7 +117,7 @@ def test_without_javascript_the_static_picture_shows(browser, site_url: str, lan
     page.wait_for_load_state("load")
     figure = page.locator(".sinfit-explorer")
     assert "sinfit-explorer--live" not in (figure.get_attribute("class") or "")
-    picture = figure.locator(".sinfit-explorer-static svg")
+    picture = figure.locator(".sinfit-explorer-static img")
     picture.scroll_into_view_if_needed()
     assert picture.is_visible()
     assert picture.bounding_box()["width"] >= 300

@@ -37,7 +37,10 @@ def test_material_stylesheet_is_replaced_by_its_cut_at_its_place() -> None:
     assert "main.57a0d79d.min.css" not in out, "the whole sheet is not loaded at all"
     assert "document$.next(document)" in out
     # Material's script is not fetched until first_visit.js starts it, after the load event
-    assert '<script data-sinfit-later="../assets/javascripts/bundle.a5f9d56c.min.js">' in out
+    assert (
+        '<script data-sinfit-later="../assets/javascripts/bundle.a5f9d56c.min.js" '
+        "data-sinfit-material>"
+    ) in out
     assert 'src="../assets/javascripts/bundle' not in out
     assert "explorer.js" not in out and "preload" not in out and 'loading="lazy"' not in out
 
@@ -53,7 +56,8 @@ def test_formulas_explorer_and_figures_bring_what_they_need() -> None:
         '<link rel="preload" href="/sinfit/assets/fonts/stix-two-math.woff2" as="font" '
         'type="font/woff2" crossorigin>'
     ) in out
-    assert out.count('<script defer src="/sinfit/assets/javascripts/explorer.js">') == 1
+    # started by first_visit.js with the others, once the page is on screen
+    assert out.count('<script data-sinfit-later="/sinfit/assets/javascripts/explorer.js">') == 1
     assert out.count('<img class="sinfit-figure" loading="lazy" decoding="async" ') == 2
 
 
@@ -197,3 +201,77 @@ def test_explorer_data_moves_to_a_file_named_by_its_content(tmp_path: Path) -> N
         html = (site / page / "index.html").read_text()
         assert payload not in html
         assert f'data-src="{prefix}assets/data/{data.name}"></script>' in html
+
+
+# As the built page has it: the notebook's HTML went through a parser that lowers names.
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="518.4pt" height="201.6pt" '
+    'viewbox="0 0 518.4 201.6" role="img" aria-label="lr 1e-06 → L 378 &amp; more">'
+    '<defs><clippath id="c"><rect x="0" y="0" width="1" height="1"></rect></clippath></defs>'
+    '<path d="M 0 0 L 1 1" clip-path="url(#c)"></path><text textlength="9"> viewbox="x"</text>'
+    "</svg>"
+)
+
+
+def test_explorer_picture_moves_to_a_file_shown_by_a_lazy_img(tmp_path: Path) -> None:
+    from xml.etree import ElementTree
+
+    site = material_site(tmp_path / "site")
+    figure = (
+        f'<figure class="sinfit-explorer"><div class="sinfit-explorer-static">{SVG}</div></figure>'
+    )
+    for page in ("why-slow", "ko/why-slow"):
+        (site / page).mkdir(parents=True)
+        (site / page / "index.html").write_text(material_page(figure))
+    first_visit.finish_site(site, FONT, tmp_path / "cache")
+    (picture,) = (site / "assets" / "images").iterdir()
+    root = ElementTree.fromstring(picture.read_bytes())  # a document of its own
+    assert root.tag == "{http://www.w3.org/2000/svg}svg" and root.get("width") == "518.4pt"
+    # XML is case-sensitive: the names an HTML parser would restore are restored
+    assert root.get("viewBox") == "0 0 518.4 201.6" and root.get("viewbox") is None
+    assert root.find("{http://www.w3.org/2000/svg}defs/{http://www.w3.org/2000/svg}clipPath")
+    text = root.find("{http://www.w3.org/2000/svg}text")
+    assert text.get("textLength") == "9" and text.text == ' viewbox="x"', "text is text"
+    for page in ("why-slow", "ko/why-slow"):
+        html = (site / page / "index.html").read_text()
+        assert "<svg" not in html
+        # 518.4 pt by 201.6 pt are 691.2 px by 268.8 px; the accessible name stays escaped
+        assert (
+            f'<div class="sinfit-explorer-static"><img src="../assets/images/{picture.name}" '
+            'alt="lr 1e-06 → L 378 &amp; more" width="691" height="269" loading="lazy" '
+            'decoding="async"></div>'
+        ) in html
+
+
+def test_explorer_picture_without_a_name_or_size_fails_loudly() -> None:
+    nameless = SVG.replace(' aria-label="lr 1e-06 → L 378 &amp; more"', "")
+    page = material_page(f'<div class="sinfit-explorer-static">{nameless}</div>')
+    with pytest.raises(UpstreamChanged, match="aria-label or width and height"):
+        first_visit.rewrite_page(page, "why-slow/index.html", CUT)
+
+
+def test_finish_site_unwraps_spans_no_rule_styles_and_keeps_the_others(tmp_path: Path) -> None:
+    site = material_site(tmp_path / "site")
+    (site / "assets" / "stylesheets" / "notebook-0.css").write_text(
+        ".highlight-ipynb .o{color:red}.highlight .n{color:blue}"
+    )
+    code = (
+        '<div class="highlight-ipynb"><pre><span class="n">x</span> '
+        '<span class="o">=</span> <span class="n">y</span></pre></div>'
+    )
+    (site / "a").mkdir()
+    (site / "a" / "index.html").write_text(material_page(code))
+    first_visit.finish_site(site, FONT, tmp_path / "cache")
+    html = (site / "a" / "index.html").read_text()
+    # `.highlight .n` cannot apply: no element of the page has the class highlight
+    assert '<pre>x <span class="o">=</span> y</pre>' in html
+
+
+def test_a_page_s_own_style_element_counts_as_styling_its_spans() -> None:
+    code = '<pre><span class="o">=</span><span class="n">x</span></pre>'
+    page = f"<style>pre .o{{color:red}}</style>{code}"
+    assert (
+        first_visit.slim(page, "")
+        == '<style>pre .o{color:red}</style><pre><span class="o">=</span>x</pre>'
+    )
+    assert first_visit.slim(code, "") == "<pre>=x</pre>"

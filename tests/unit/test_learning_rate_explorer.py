@@ -148,7 +148,8 @@ def test_the_static_picture_is_inline_ready_and_reproducible(small) -> None:
 
 def test_the_page_explorer_fits_its_budget(page) -> None:
     html = page._repr_html_()
-    # the why-slow page must stay under the site's 150 KB budget (tests/site/test_quality.py)
+    # the downloaded notebook carries all of it inline (on the site its data and static picture
+    # become files of their own: extensions/sitebuild/first_visit.py)
     assert len(html.encode()) < 32_000, len(html.encode())
     assert len(page.rates) == 30
     assert sum(r.diverged_at is not None for r in page.runs["monomial"]) >= 1

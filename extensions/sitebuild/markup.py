@@ -1,0 +1,71 @@
+"""A built page's HTML without the bytes that change nothing on screen.
+
+Lighthouse's model of a phone's line (its mobile preset, what ``make bench-pages`` runs)
+delivers a page's HTML over a new connection in round trips of 150 ms: about 14.6 KB in the
+first, 29.2 KB in the second and 30.7 KB in each one after (TCP's slow start, capped by the
+line). The first paint waits for the whole HTML, so every round trip a page needs is 150 ms
+on its first and largest paint: 105 KB arrive in four, and a tutorial of 106 to 136 KB pays
+a fifth. Two things in a tutorial's HTML weigh and show nothing:
+
+* **Spans no rule styles.** Pygments wraps every token of a code cell in a ``<span>`` whose
+  class names its kind; the notebook stylesheet colours most kinds, but not plain names
+  (``n``), builtins (``nb``) or module names (``nn``), a quarter of the spans of a cell. A
+  span whose class no rule that can apply to the page names is only its text: it goes.
+* **Collapse controls.** nbconvert writes an empty ``jp-Collapser`` box beside every cell's
+  input and output, for JupyterLab's collapse-on-click; mkdocs-jupyter's stylesheet hides
+  them (``display: none``), and a web page has no JupyterLab to collapse with. While a
+  stylesheet of the site hides them, they go.
+* **Indentation.** Jinja's templates indent the markup; a run of line breaks and spaces
+  between tags or words shows as one space, as one line break does. Inside ``<pre>``,
+  ``<code>``, ``<textarea>``, ``<kbd>``, ``<script>`` and ``<style>``, where spaces count or
+  are code, nothing is touched.
+
+Plain functions on HTML strings; ``first_visit.finish_site`` applies them to every page.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Where white space is content (Material's `.md-typeset code` is pre-wrap) or is code.
+_KEEP = re.compile(r"(<(pre|code|textarea|kbd|script|style)\b.*?</\2\s*>)", re.S | re.I)
+_INDENT = re.compile(r"\n\s+")
+_PRE = re.compile(r"<pre\b.*?</pre\s*>", re.S | re.I)
+# A span with one class and only text inside: what Pygments writes for a token.
+_TOKEN = re.compile(r'<span class="([\w-]+)">([^<]*)</span>')
+
+
+_COLLAPSER = re.compile(r'<div class="jp-Collapser\b[^"]*">\s*</div>\s*')
+_COLLAPSERS_HIDDEN = re.compile(r"\.jp-Collapser\s*\{\s*display\s*:\s*none\b")
+
+
+def without_hidden_collapsers(html: str, css: str) -> str:
+    """``html`` without its empty collapse controls, if ``css`` (the site's stylesheets) hides
+    every one of them; unchanged otherwise."""
+    if not _COLLAPSERS_HIDDEN.search(css):
+        return html
+    return _COLLAPSER.sub("", html)
+
+
+def without_indentation(html: str) -> str:
+    """``html`` with each run of white space that starts a line cut to the line break, outside
+    the elements where white space is content."""
+    parts = _KEEP.split(html)
+    # split() gives text, then (whole kept element, its name) pairs, then text...
+    out = []
+    for n, part in enumerate(parts):
+        if n % 3 == 0:
+            out.append(_INDENT.sub("\n", part))
+        elif n % 3 == 1:
+            out.append(part)
+    return "".join(out)
+
+
+def without_unstyled_spans(html: str, styled: set[str]) -> str:
+    """``html`` with each token span in a ``<pre>`` whose class is not in ``styled`` (the
+    classes a rule that can apply to the page names) replaced by its text."""
+
+    def unwrap(token: re.Match[str]) -> str:
+        return token.group(0) if token.group(1) in styled else token.group(2)
+
+    return _PRE.sub(lambda pre: _TOKEN.sub(unwrap, pre.group(0)), html)

@@ -1,0 +1,113 @@
+"""A page's HTML without what changes nothing on screen (extensions/sitebuild/markup.py)."""
+
+from __future__ import annotations
+
+import re
+
+from extensions.sitebuild.markup import (
+    without_hidden_collapsers,
+    without_indentation,
+    without_unstyled_spans,
+)
+from extensions.sitebuild.styles import styled_classes
+
+PAGE = """<div class="md-content">
+        <p>
+          A line
+          that goes on
+        </p>
+
+        <pre><code>def f():
+    return 1
+</code></pre>
+  <p>inline <code>a
+    b</code> and <kbd>x
+      y</kbd></p>
+  <script>
+    const keep = "  this";
+  </script>
+  <textarea>
+    typed
+  </textarea>
+</div>"""
+
+
+def collapsed(html: str) -> str:
+    """What a browser shows of text outside white-space-preserving elements."""
+    return re.sub(r"\s+", " ", html)
+
+
+def test_indentation_goes_outside_and_stays_inside_where_spaces_count() -> None:
+    out = without_indentation(PAGE)
+    assert "<p>\nA line\nthat goes on\n</p>\n<pre>" in out
+    for kept in (
+        "<pre><code>def f():\n    return 1\n</code></pre>",
+        "<code>a\n    b</code>",
+        "<kbd>x\n      y</kbd>",
+        '<script>\n    const keep = "  this";\n  </script>',
+        "<textarea>\n    typed\n  </textarea>",
+    ):
+        assert kept in out
+    assert collapsed(out) == collapsed(PAGE)
+    assert len(out) < len(PAGE)
+    assert without_indentation(out) == out
+
+
+def test_a_page_without_such_elements_keeps_its_words() -> None:
+    html = "<p>one\n   two</p>\n\n   <p>three</p>"
+    assert without_indentation(html) == "<p>one\ntwo</p>\n<p>three</p>"
+
+
+CODE = (
+    '<div class="highlight-ipynb"><pre><span></span><span class="n">torch</span>'
+    '<span class="o">.</span><span class="n">sin</span><span class="p">(</span>'
+    '<span class="s2">&quot;a&lt;b&quot;</span><span class="p">)</span></pre></div>'
+)
+
+
+def test_unstyled_spans_become_their_text_and_styled_ones_stay() -> None:
+    out = without_unstyled_spans(CODE, {"o", "p", "s2"})
+    assert out == (
+        '<div class="highlight-ipynb"><pre><span></span>torch<span class="o">.</span>sin'
+        '<span class="p">(</span><span class="s2">&quot;a&lt;b&quot;</span>'
+        '<span class="p">)</span></pre></div>'
+    )
+    assert re.sub(r"<[^>]+>", "", out) == re.sub(r"<[^>]+>", "", CODE), "the same text"
+
+
+def test_spans_outside_code_blocks_are_left_alone() -> None:
+    html = '<p><span class="n">note</span></p>' + CODE
+    out = without_unstyled_spans(html, set())
+    assert out.startswith('<p><span class="n">note</span></p>')
+    assert '<span class="o">' not in out
+
+
+def test_styled_classes_are_those_named_by_a_rule_that_can_apply() -> None:
+    css = (
+        ".highlight-ipynb .o{color:red}"
+        ".highlight .n{color:blue}"  # needs .highlight, which the page lacks
+        "@media screen{pre .p:not(.s2){color:green}}"
+        "table .nb{color:gray}"  # needs a <table>
+        "#missing .mi{color:red}"
+    )
+    classes = {"highlight-ipynb", "o", "n", "p", "s2", "nb", "mi"}
+    styled = styled_classes(css, classes, set(), {"div", "pre", "span"})
+    assert styled == {"highlight-ipynb", "o", "p", "s2"}
+
+
+CELL = (
+    '<div class="jp-Cell-inputWrapper" tabindex="0">\n'
+    '<div class="jp-Collapser jp-InputCollapser jp-Cell-inputCollapser">\n</div>\n'
+    '<div class="jp-InputArea jp-Cell-inputArea">code</div>\n</div>'
+)
+
+
+def test_collapse_controls_go_only_while_a_stylesheet_hides_them() -> None:
+    hidden = ".x{color:red}\n.jupyter-wrapper .jp-Collapser{display:none}"
+    out = without_hidden_collapsers(CELL, hidden)
+    assert out == (
+        '<div class="jp-Cell-inputWrapper" tabindex="0">\n'
+        '<div class="jp-InputArea jp-Cell-inputArea">code</div>\n</div>'
+    )
+    shown = ".jupyter-wrapper .jp-Collapser{flex:0 0 8px}"
+    assert without_hidden_collapsers(CELL, shown) == CELL
