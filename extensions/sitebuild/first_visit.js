@@ -19,7 +19,8 @@
     for (const held of document.querySelectorAll("script[data-sinfit-later]")) {
       const script = document.createElement("script");
       script.src = held.dataset.sinfitLater;
-      script.async = false; // in page order, as deferred scripts run
+      // in page order, as deferred scripts run
+      script.async = false;
       if (held.hasAttribute("data-sinfit-material")) script.onload = announce;
       held.after(script);
     }

@@ -17,6 +17,10 @@ page so that only what the first screen needs comes first:
   readable without them, and on a slow phone they went ahead of the text; Material's
   request for the search index (every page's text) follows it. The explorer's script is
   linked only from pages with an explorer.
+* **The palette** a first visit shows is the one Material's script will pick (dark on a
+  dark system), applied inline after Material's own palette script (``first_palette.js``):
+  with that script started after the load event, a dark system's reader saw the page light
+  first.
 * **The explorer's data** (about 13 KB of JSON inline in its figure, as a notebook shows
   it) moves to a file named by its content (``assets/data/``, shared by the languages, whose
   code and so data are the same); the explorer's script fetches it and the static figure
@@ -48,8 +52,11 @@ from extensions.sitebuild import markup, styles
 from extensions.sitebuild.upstream import Rewrite, UpstreamChanged
 
 _COMMENT_LINE = re.compile(r"^\s*//.*\n", re.M)
-# Inlined in every page: the reader's copy goes without the comments (first_visit.js has them).
+# Inlined in every page: the reader's copy goes without the comments (the files have them).
 LOADER = _COMMENT_LINE.sub("", Path(__file__).with_name("first_visit.js").read_text("utf-8"))
+FIRST_PALETTE = _COMMENT_LINE.sub(
+    "", Path(__file__).with_name("first_palette.js").read_text("utf-8")
+)
 EXPLORER_SCRIPT = "assets/javascripts/explorer.js"
 MATH_FONT = "assets/fonts/stix-two-math.woff2"
 
@@ -66,6 +73,12 @@ BUNDLE = Rewrite(
     'Material\'s script <script src=".../bundle.<hash>.min.js">',
     re.compile(r'<script src="([^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js)"></script>'),
     r'<script data-sinfit-later="\1" data-sinfit-material></script>',  # first_visit.js starts it
+    "mkdocs-material",
+)
+PALETTE = Rewrite(
+    'Material\'s inline palette script <script>var palette=__md_get("__palette");...</script>',
+    re.compile(r'<script>var palette=__md_get\("__palette"\);[^<]*</script>'),
+    "",  # with_replacement below: FIRST_PALETTE follows it
     "mkdocs-material",
 )
 FIGURES = Rewrite(
@@ -191,6 +204,10 @@ def rewrite_page(html: str, page: str, sheet: str) -> str:
 
     html = MAIN_CSS.with_replacement(stylesheets).apply(html, page, count=1)
     html = BUNDLE.apply(html, page, count=1)
+    if 'data-md-component="palette"' in html:  # a site with a palette toggle
+        html = PALETTE.with_replacement(
+            lambda m: f"{m.group(0)}<script>{FIRST_PALETTE}</script>"
+        ).apply(html, page, count=1)
     if "sinfit-explorer" in html:
         script = f'<script data-sinfit-later="{prefix}{EXPLORER_SCRIPT}"></script>'
         html = html.replace("</body>", f"{script}\n</body>", 1)

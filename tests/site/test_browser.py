@@ -110,3 +110,32 @@ def test_search_index_waits_for_the_page_and_the_cut_stylesheet_stands_in_place(
     assert first.startswith("main-cut-"), times["sheets"]
     assert palette.startswith("palette."), times["sheets"]
     assert not any(re.fullmatch(r"main\.[0-9a-f]+\.min\.css", s) for s in times["sheets"])
+
+
+# The palette on the body when the HTML has been parsed, before any of Material's script ran
+# (first_visit.js starts it after the load event).
+SCHEME_AT_PARSE = """
+    document.addEventListener("DOMContentLoaded", () => {
+        window.sinfitSchemeAtParse = document.body.dataset.mdColorScheme;
+        window.sinfitMaterialRan = typeof window.document$ !== "undefined";
+    });
+"""
+
+
+@pytest.mark.parametrize(("system", "scheme"), [("dark", "slate"), ("light", "default")])
+def test_a_first_visit_shows_the_system_s_palette_from_the_start(
+    tab, site_url: str, system: str, scheme: str
+) -> None:
+    """A reader who never chose a palette sees the one Material's script will pick for their
+    system (first_palette.js), from the first paint, not after the load event."""
+    tab.emulate_media(color_scheme=system)
+    tab.goto(site_url + page_path("ko", "why-slow"))
+    tab.evaluate("localStorage.clear()")  # the shared profile may remember a choice
+    tab.add_init_script(SCHEME_AT_PARSE)
+    tab.reload()
+    tab.wait_for_load_state("networkidle")
+    assert tab.evaluate("window.sinfitMaterialRan") is False, "Material's script ran early"
+    assert tab.evaluate("window.sinfitSchemeAtParse") == scheme
+    tab.wait_for_function("window.document$ !== undefined")
+    tab.wait_for_timeout(300)
+    assert tab.evaluate("document.body.dataset.mdColorScheme") == scheme, "Material agrees"

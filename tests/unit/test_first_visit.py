@@ -18,13 +18,19 @@ FONT = ROOT / "extensions" / "overrides" / first_visit.MATH_FONT
 CUT = "assets/stylesheets/main-cut-0123456789ab.css"
 
 
+PALETTE_FORM = (
+    '<form class="md-header__option" data-md-component="palette"></form>'
+    '<script>var palette=__md_get("__palette");if(palette&&palette.color){}</script>'
+)
+
+
 def material_page(body: str = "<p>text</p>", prefix: str = "../") -> str:
     """The parts of a Material page that the rewrite touches."""
     return (
         "<html><head>"
         f'<link rel="stylesheet" href="{prefix}assets/stylesheets/main.57a0d79d.min.css">'
         f'<link rel="stylesheet" href="{prefix}assets/stylesheets/palette.fb2fffe2.min.css">'
-        f"</head><body>{body}"
+        f"</head><body>{PALETTE_FORM}{body}"
         f'<script src="{prefix}assets/javascripts/bundle.a5f9d56c.min.js"></script>\n'
         "</body></html>"
     )
@@ -43,6 +49,10 @@ def test_material_stylesheet_is_replaced_by_its_cut_at_its_place() -> None:
     ) in out
     assert 'src="../assets/javascripts/bundle' not in out
     assert "explorer.js" not in out and "preload" not in out and 'loading="lazy"' not in out
+    # the palette Material's script will pick is applied right after Material's own script
+    palette = out.index("if(palette&&palette.color){}</script><script>")
+    assert out.index('if (__md_get("__palette")) return;') > palette
+    assert "// " not in out, "the inlined scripts go without their comments"
 
 
 def test_formulas_explorer_and_figures_bring_what_they_need() -> None:
@@ -66,6 +76,7 @@ def test_formulas_explorer_and_figures_bring_what_they_need() -> None:
     [
         ("main.57a0d79d.min.css", "main.min.css", "Material's stylesheet link"),
         ('<script src="../assets/javascripts/bundle', '<script async src="x', "Material's script"),
+        ("var palette=__md_get", "var p=__md_get", "Material's inline palette script"),
     ],
 )
 def test_changed_material_markup_fails_naming_the_page_and_the_package(
