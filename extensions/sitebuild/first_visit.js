@@ -16,6 +16,16 @@
   const start = () => {
     if (started) return;
     started = true;
+    // A tap or key while the page is still arriving: the scripts' placeholders at the end of
+    // the body are not parsed yet, and Material's own DOMContentLoaded handler would start it
+    // a second time. Start them once the whole page is parsed.
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", run, { once: true });
+    } else {
+      run();
+    }
+  };
+  const run = () => {
     for (const held of document.querySelectorAll("script[data-sinfit-later]")) {
       const script = document.createElement("script");
       script.src = held.dataset.sinfitLater;
@@ -25,7 +35,7 @@
       held.after(script);
     }
   };
-  // Material starts on DOMContentLoaded, long gone by now: its document$ (the ReplaySubject
+  // Material starts on DOMContentLoaded, gone by now: its document$ (the ReplaySubject
   // its components wait on, exported for extra scripts) is given the document the way its own
   // DOMContentLoaded handler would.
   const announce = () => {

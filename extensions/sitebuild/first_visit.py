@@ -47,6 +47,7 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from xml.etree import ElementTree
 
 from extensions.sitebuild import markup, styles
 from extensions.sitebuild.upstream import Rewrite, UpstreamChanged
@@ -269,7 +270,16 @@ def svg_document(svg: str) -> str:
     def tag(m: re.Match[str]) -> str:
         return _SVG_NAME.sub(name, m.group(0))
 
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + _SVG_TAG.sub(tag, svg)
+    document = '<?xml version="1.0" encoding="utf-8"?>\n' + _SVG_TAG.sub(tag, svg)
+    try:
+        ElementTree.fromstring(document.encode())
+    except ElementTree.ParseError as err:
+        # HTML allows what XML does not (named entities such as &nbsp;, unquoted values...)
+        raise UpstreamChanged(
+            f"the explorer's static picture is not well-formed XML once on its own ({err}): "
+            "sinfit/explorer.py changed what static_svg() writes"
+        ) from None
+    return document
 
 
 def picture_file(svg: str) -> str:

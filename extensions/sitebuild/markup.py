@@ -9,16 +9,17 @@ a fifth. Two things in a tutorial's HTML weigh and show nothing:
 
 * **Spans no rule styles.** Pygments wraps every token of a code cell in a ``<span>`` whose
   class names its kind; the notebook stylesheet colours most kinds, but not plain names
-  (``n``), builtins (``nb``) or module names (``nn``), a quarter of the spans of a cell. A
-  span whose class no rule that can apply to the page names is only its text: it goes.
+  (``n``), a quarter of the spans of a cell. A span whose class no rule that can apply to
+  the page names is only its text: it goes.
 * **Collapse controls.** nbconvert writes an empty ``jp-Collapser`` box beside every cell's
   input and output, for JupyterLab's collapse-on-click; mkdocs-jupyter's stylesheet hides
   them (``display: none``), and a web page has no JupyterLab to collapse with. While a
   stylesheet of the site hides them, they go.
 * **Indentation.** Jinja's templates indent the markup; a run of line breaks and spaces
-  between tags or words shows as one space, as one line break does. Inside ``<pre>``,
-  ``<code>``, ``<textarea>``, ``<kbd>``, ``<script>`` and ``<style>``, where spaces count or
-  are code, nothing is touched.
+  between tags or words shows as one space, as one line break does. Only text between tags
+  is touched, and only HTML's white space (not a no-break space): not tags and their
+  attribute values, comments, nor what is inside ``<pre>``, ``<code>``, ``<textarea>``,
+  ``<kbd>``, ``<script>`` and ``<style>``, where spaces count or are code.
 
 Plain functions on HTML strings; ``first_visit.finish_site`` applies them to every page.
 """
@@ -27,14 +28,18 @@ from __future__ import annotations
 
 import re
 
-# Where white space is content (Material's `.md-typeset code` is pre-wrap) or is code.
-_KEEP = re.compile(r"(<(pre|code|textarea|kbd|script|style)\b.*?</\2\s*>)", re.S | re.I)
-_INDENT = re.compile(r"\n\s+")
-_PRE = re.compile(r"<pre\b.*?</pre\s*>", re.S | re.I)
+# What is not text: where white space is content (Material's `.md-typeset code` is pre-wrap) or
+# is code, comments, and tags with their attribute values.
+_NOT_TEXT = re.compile(
+    r"<(pre|code|textarea|kbd|script|style)\b.*?</\1\s*>|<!--.*?-->"
+    r"|<(?:[^\"'>]|\"[^\"]*\"|'[^']*')*>",
+    re.S | re.I,
+)
+_INDENT = re.compile(r"\n[ \t\r\n\f]+")  # HTML's white space, not Python's \s
+# A <pre> element, or what must be skipped to find one (a "<pre>" in a script is not one).
+_PRE_OR_SKIP = re.compile(r"(<pre\b.*?</pre\s*>)|<script\b.*?</script\s*>|<!--.*?-->", re.S | re.I)
 # A span with one class and only text inside: what Pygments writes for a token.
 _TOKEN = re.compile(r'<span class="([\w-]+)">([^<]*)</span>')
-
-
 _COLLAPSER = re.compile(r'<div class="jp-Collapser\b[^"]*">\s*</div>\s*')
 _COLLAPSERS_HIDDEN = re.compile(r"\.jp-Collapser\s*\{\s*display\s*:\s*none\b")
 
@@ -48,16 +53,14 @@ def without_hidden_collapsers(html: str, css: str) -> str:
 
 
 def without_indentation(html: str) -> str:
-    """``html`` with each run of white space that starts a line cut to the line break, outside
-    the elements where white space is content."""
-    parts = _KEEP.split(html)
-    # split() gives text, then (whole kept element, its name) pairs, then text...
-    out = []
-    for n, part in enumerate(parts):
-        if n % 3 == 0:
-            out.append(_INDENT.sub("\n", part))
-        elif n % 3 == 1:
-            out.append(part)
+    """``html`` with each run of white space that starts a line cut to the line break, in its
+    text only (see the module's docstring)."""
+    out, end = [], 0
+    for kept in _NOT_TEXT.finditer(html):
+        out.append(_INDENT.sub("\n", html[end : kept.start()]))
+        out.append(kept.group(0))
+        end = kept.end()
+    out.append(_INDENT.sub("\n", html[end:]))
     return "".join(out)
 
 
@@ -68,4 +71,7 @@ def without_unstyled_spans(html: str, styled: set[str]) -> str:
     def unwrap(token: re.Match[str]) -> str:
         return token.group(0) if token.group(1) in styled else token.group(2)
 
-    return _PRE.sub(lambda pre: _TOKEN.sub(unwrap, pre.group(0)), html)
+    def pre(m: re.Match[str]) -> str:
+        return _TOKEN.sub(unwrap, m.group(0)) if m.group(1) else m.group(0)
+
+    return _PRE_OR_SKIP.sub(pre, html)

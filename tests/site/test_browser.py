@@ -122,20 +122,56 @@ SCHEME_AT_PARSE = """
 """
 
 
-@pytest.mark.parametrize(("system", "scheme"), [("dark", "slate"), ("light", "default")])
-def test_a_first_visit_shows_the_system_s_palette_from_the_start(
-    tab, site_url: str, system: str, scheme: str
-) -> None:
-    """A reader who never chose a palette sees the one Material's script will pick for their
-    system (first_palette.js), from the first paint, not after the load event."""
+def first_visit(tab, url: str, system: str, *init: str) -> None:
+    """``url`` as a reader on a ``system`` (light or dark) who never chose a palette sees it,
+    with the ``init`` scripts run before the page's own."""
     tab.emulate_media(color_scheme=system)
-    tab.goto(site_url + page_path("ko", "why-slow"))
+    tab.goto(url)
     tab.evaluate("localStorage.clear()")  # the shared profile may remember a choice
-    tab.add_init_script(SCHEME_AT_PARSE)
+    for script in init:
+        tab.add_init_script(script)
     tab.reload()
     tab.wait_for_load_state("networkidle")
+
+
+def test_a_first_visit_on_a_dark_system_is_dark_from_the_start(tab, site_url: str) -> None:
+    """A reader who never chose a palette sees the one Material's script will pick for their
+    system (first_palette.js), from the first paint, not after the load event."""
+    first_visit(tab, site_url + page_path("ko", "why-slow"), "dark", SCHEME_AT_PARSE)
     assert tab.evaluate("window.sinfitMaterialRan") is False, "Material's script ran early"
-    assert tab.evaluate("window.sinfitSchemeAtParse") == scheme
+    assert tab.evaluate("window.sinfitSchemeAtParse") == "slate"
     tab.wait_for_function("window.document$ !== undefined")
     tab.wait_for_timeout(300)
-    assert tab.evaluate("document.body.dataset.mdColorScheme") == scheme, "Material agrees"
+    assert tab.evaluate("document.body.dataset.mdColorScheme") == "slate", "Material agrees"
+
+
+def test_a_palette_the_reader_chose_wins_over_the_system_s(tab, site_url: str) -> None:
+    first_visit(tab, site_url + page_path("en", "autograd"), "dark")
+    tab.wait_for_function("window.document$ !== undefined")
+    tab.locator("label[for=__palette_0]").click()  # Material's toggle: to light
+    tab.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+    tab.add_init_script(SCHEME_AT_PARSE)
+    tab.goto(site_url + page_path("en", "why-slow"))
+    tab.wait_for_load_state("networkidle")
+    assert tab.evaluate("window.sinfitSchemeAtParse") == "default"
+
+
+# A key pressed as soon as the header is parsed, long before the end of the body, where the
+# placeholders of Material's script and the explorer's are.
+EARLY_KEY = """
+    new MutationObserver((_, observer) => {
+        if (!document.querySelector("header")) return;
+        observer.disconnect();
+        window.sinfitPressedWhile = document.readyState;
+        dispatchEvent(new KeyboardEvent("keydown", { key: "Shift" }));
+    }).observe(document, { childList: true, subtree: true });
+"""
+
+
+def test_a_key_pressed_while_the_page_arrives_starts_every_script(tab, site_url: str) -> None:
+    first_visit(tab, site_url + page_path("en", "why-slow"), "light", EARLY_KEY)
+    assert tab.evaluate("window.sinfitPressedWhile") == "loading"
+    tab.wait_for_function("window.document$ !== undefined", timeout=5_000)
+    assert tab.evaluate("customElements.get('clipboard-copy') !== undefined")
+    tab.locator(".sinfit-explorer").scroll_into_view_if_needed()
+    tab.wait_for_selector(".sinfit-explorer--live", timeout=5_000)

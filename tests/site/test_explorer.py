@@ -119,6 +119,9 @@ def test_without_javascript_the_static_picture_shows(browser, site_url: str, lan
     assert "sinfit-explorer--live" not in (figure.get_attribute("class") or "")
     picture = figure.locator(".sinfit-explorer-static img")
     picture.scroll_into_view_if_needed()
+    # loaded and decoded: a broken file would still take its width and height
+    loaded = "el => el.complete && el.naturalWidth > 0"
+    page.wait_for_function(loaded, arg=picture.element_handle(), timeout=5_000)
     assert picture.is_visible()
     assert picture.bounding_box()["width"] >= 300
     assert figure.locator(".sinfit-explorer-controls").is_hidden()  # a slider that does nothing

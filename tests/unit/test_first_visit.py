@@ -254,6 +254,11 @@ def test_explorer_picture_moves_to_a_file_shown_by_a_lazy_img(tmp_path: Path) ->
         ) in html
 
 
+def test_explorer_picture_that_is_not_xml_on_its_own_fails_loudly() -> None:
+    with pytest.raises(UpstreamChanged, match="not well-formed XML"):
+        first_visit.svg_document(SVG.replace("</text>", "&nbsp;</text>"))
+
+
 def test_explorer_picture_without_a_name_or_size_fails_loudly() -> None:
     nameless = SVG.replace(' aria-label="lr 1e-06 → L 378 &amp; more"', "")
     page = material_page(f'<div class="sinfit-explorer-static">{nameless}</div>')

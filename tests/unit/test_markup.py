@@ -111,3 +111,23 @@ def test_collapse_controls_go_only_while_a_stylesheet_hides_them() -> None:
     )
     shown = ".jupyter-wrapper .jp-Collapser{flex:0 0 8px}"
     assert without_hidden_collapsers(CELL, shown) == CELL
+
+
+def test_only_text_between_tags_loses_its_indentation() -> None:
+    html = (
+        '<p title="one\n   two" alt="a > b\n   c">x\n\xa0\xa0y\n   z</p>'
+        "<!-- keep\n   this -->\n   <br>"
+    )
+    out = without_indentation(html)
+    assert 'title="one\n   two"' in out and 'alt="a > b\n   c"' in out, "attribute values"
+    assert "x\n\xa0\xa0y\nz</p>" in out, "a no-break space shows: it is not indentation"
+    assert "<!-- keep\n   this -->\n<br>" in out
+
+
+def test_a_pre_in_a_script_or_comment_is_not_a_code_block() -> None:
+    html = (
+        '<script>const t = "<pre>";</script><p><span class="n">note</span></p>'
+        '<!-- <pre> --><p><span class="n">more</span></p><pre><span class="n">x</span></pre>'
+    )
+    out = without_unstyled_spans(html, set())
+    assert out.count('<span class="n">') == 2 and out.endswith("<pre>x</pre>")
