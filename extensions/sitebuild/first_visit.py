@@ -378,10 +378,11 @@ def slim(html: str, css: str) -> str:
     (see :mod:`markup`)."""
     classes, ids = styles.used_names([html])
     tags = styles.used_tags([html])
+    tokens = markup.token_classes(html)
     styled: set[str] = set()
     # Each sheet on its own: styles caches a parsed sheet by its text, and pages share them.
     for sheet in [css, *_STYLE.findall(html)]:
-        styled |= styles.styled_classes(sheet, classes, ids, tags)
+        styled |= styles.styled_classes(sheet, classes, ids, tags, among=tokens)
     html = markup.without_hidden_collapsers(html, "".join([css, *_STYLE.findall(html)]))
     return markup.without_indentation(markup.without_unstyled_spans(html, styled))
 

@@ -64,6 +64,16 @@ def without_indentation(html: str) -> str:
     return "".join(out)
 
 
+def token_classes(html: str) -> set[str]:
+    """The classes of the token spans in the ``<pre>`` elements of ``html``."""
+    return {
+        token.group(1)
+        for pre in _PRE_OR_SKIP.finditer(html)
+        if pre.group(1)
+        for token in _TOKEN.finditer(pre.group(1))
+    }
+
+
 def without_unstyled_spans(html: str, styled: set[str]) -> str:
     """``html`` with each token span in a ``<pre>`` whose class is not in ``styled`` (the
     classes a rule that can apply to the page names) replaced by its text."""

@@ -163,15 +163,34 @@ def _selectors(nodes: tuple):
             yield from _selectors(node.body)
 
 
-def styled_classes(css: str, classes: set[str], ids: set[str], tags: set[str]) -> set[str]:
-    """The classes that a selector of ``css`` names (inside ``:not()`` and the like too) when
-    it can apply to a page with these ``classes``, ``ids`` and element names (lower case): a
-    class outside this set can leave the page without changing how it looks."""
-    named: set[str] = set()
+@functools.lru_cache(maxsize=4)
+def _by_class(css: str) -> dict[str, list[_Selector]]:
+    """The selectors of ``css`` by each class they name (inside ``:not()`` and the like too)."""
+    index: dict[str, list[_Selector]] = {}
     for s in _selectors(_parsed(css)):
-        if s.classes <= classes and s.ids <= ids and s.tags <= tags:
-            named.update(_CLASS.findall(_ATTRIBUTE.sub("", s.text)))
-    return named
+        for name in set(_CLASS.findall(_ATTRIBUTE.sub("", s.text))):
+            index.setdefault(name, []).append(s)
+    return index
+
+
+def styled_classes(
+    css: str,
+    classes: set[str],
+    ids: set[str],
+    tags: set[str],
+    among: Iterable[str] | None = None,
+) -> set[str]:
+    """The classes (of ``among``, if given) that a selector of ``css`` names when it can apply
+    to a page with these ``classes``, ``ids`` and element names (lower case): a class outside
+    this set can leave the page without changing how it looks."""
+    index = _by_class(css)
+    return {
+        name
+        for name in (index if among is None else among)
+        if any(
+            s.classes <= classes and s.ids <= ids and s.tags <= tags for s in index.get(name, ())
+        )
+    }
 
 
 def _rules(kept: list):
