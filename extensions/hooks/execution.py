@@ -209,12 +209,30 @@ def on_post_page(output, page, config):
         folder.mkdir(parents=True, exist_ok=True)
         stem, language = Path(src).stem, _language(config)
         page_url = _root["site_url"].rstrip("/") + "/" + page.url
-        nb = downloads.absolute_links(downloadable(nb), page_url)
-        notebook = downloads.notebook_download(nb, _wheel_url(), language)
-        nbformat.write(notebook, folder / f"{stem}.ipynb")
-        script = downloads.script_download(nb, stem, _wheel_url(), language)
+        notebook, script = _downloads(nb, stem, language, page_url, _wheel_url())
+        (folder / f"{stem}.ipynb").write_text(notebook, encoding="utf-8")
         (folder / f"{stem}.py").write_text(script, encoding="utf-8")
     return output
+
+
+# A page's two downloads, kept per page for the life of the process and reused while what they
+# are made from is the same: under `mkdocs serve` a rebuild writes the unchanged pages' files
+# again without converting and validating their notebooks again.
+_downloaded: dict[tuple[str, str], tuple[str, tuple[str, str]]] = {}
+
+
+def _downloads(nb, stem: str, language: str, page_url: str, wheel_url: str) -> tuple[str, str]:
+    """The text of the page's notebook download and of its script download."""
+    made_from = json.dumps([nb, stem, language, page_url, wheel_url], sort_keys=True)
+    key = hashlib.sha256(made_from.encode()).hexdigest()
+    if _downloaded.get((page_url, stem), ("", ("", "")))[0] != key:
+        linked = downloads.absolute_links(downloadable(nb), page_url)
+        notebook = downloads.notebook_download(linked, wheel_url, language)
+        text = nbformat.writes(notebook)
+        text += "" if text.endswith("\n") else "\n"  # as nbformat.write ends a file
+        script = downloads.script_download(linked, stem, wheel_url, language)
+        _downloaded[(page_url, stem)] = (key, (text, script))
+    return _downloaded[(page_url, stem)][1]
 
 
 def on_post_build(config) -> None:
