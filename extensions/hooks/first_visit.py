@@ -22,6 +22,12 @@ CACHE = ROOT / ".cache" / "first-visit"  # the cut stylesheet and font, by sourc
 # on_post_build: builds nest. The pages are rewritten once, when the outermost build ends, with
 # every page of every language on disk (a site test checks that every page was).
 _depth = 0
+_serving = False
+
+
+def on_startup(command, dirty) -> None:
+    global _serving
+    _serving = command == "serve"
 
 
 def on_pre_build(config) -> None:
@@ -41,6 +47,6 @@ def on_post_build(config) -> None:
     if _depth > 0:
         return
     try:
-        first_visit.finish_site(Path(config["site_dir"]), MATH_FONT, CACHE)
+        first_visit.finish_site(Path(config["site_dir"]), MATH_FONT, CACHE, slim_html=not _serving)
     except (UpstreamChanged, FileNotFoundError) as err:
         raise PluginError(str(err)) from None

@@ -313,9 +313,12 @@ def data_file(payload: str) -> str:
     return f"assets/data/explorer-{_digest(payload.encode())}.json"
 
 
-def finish_site(site: Path, math_font: Path, cache: Path) -> None:
+def finish_site(site: Path, math_font: Path, cache: Path, *, slim_html: bool = True) -> None:
     """Rewrite every page of the built ``site`` (see the module's docstring): write the cut
-    of Material's stylesheet and of the math font, then each page, each file atomically."""
+    of Material's stylesheet and of the math font, then each page, each file atomically.
+    ``slim_html=False`` leaves out :func:`slim`, which changes bytes, not looks: an author's
+    local preview (``mkdocs serve``) has no slow line to spare them on, and it rebuilds on
+    every save."""
     pages = {path: path.read_text(encoding="utf-8") for path in sorted(site.rglob("*.html"))}
     assets = site / "assets"
     main = _one(assets / "stylesheets", _MAIN_CSS_FILE)
@@ -369,7 +372,7 @@ def finish_site(site: Path, math_font: Path, cache: Path) -> None:
     every_css = css.decode() + others
     for path, html in pages.items():
         html = rewrite_page(html, path.relative_to(site).as_posix(), name)
-        _write(path, slim(html, every_css).encode())
+        _write(path, (slim(html, every_css) if slim_html else html).encode())
 
 
 def slim(html: str, css: str) -> str:

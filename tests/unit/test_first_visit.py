@@ -281,6 +281,10 @@ def test_finish_site_unwraps_spans_no_rule_styles_and_keeps_the_others(tmp_path:
     html = (site / "a" / "index.html").read_text()
     # `.highlight .n` cannot apply: no element of the page has the class highlight
     assert '<pre>x <span class="o">=</span> y</pre>' in html
+    # an author's preview (mkdocs serve) keeps the bytes and the rebuild time
+    (site / "a" / "index.html").write_text(material_page(code))
+    first_visit.finish_site(site, FONT, tmp_path / "cache", slim_html=False)
+    assert code in (site / "a" / "index.html").read_text()
 
 
 def test_a_page_s_own_style_element_counts_as_styling_its_spans() -> None:
