@@ -91,15 +91,20 @@ replace(nbconvert2, "jupytext", _JupytextReadingExecutedPages(), kind=ModuleType
 _rendered: dict[tuple[str, str], tuple[str, str]] = {}  # (what, abs path) -> (key, rendering)
 
 
+def _reused(store: dict, slot, made_from: str, make):
+    """``make()``, kept in ``store[slot]`` and made again only when ``made_from`` changed."""
+    key = hashlib.sha256(made_from.encode()).hexdigest()
+    if store.get(slot, ("", None))[0] != key:
+        store[slot] = (key, make())
+    return store[slot][1]
+
+
 def _once(what: str, render, nb_path, args, kwargs) -> str:
     path = os.path.abspath(nb_path)
     nb = _JupytextReadingExecutedPages.read(path)
     # json, not nbformat.writes: the same text for the same notebook, without validating it
     text = json.dumps(nb, sort_keys=True) + repr(args) + repr(sorted(kwargs.items()))
-    key = hashlib.sha256(text.encode()).hexdigest()
-    if _rendered.get((what, path), ("", ""))[0] != key:
-        _rendered[(what, path)] = (key, render(nb_path, *args, **kwargs))
-    return _rendered[(what, path)][1]
+    return _reused(_rendered, (what, path), text, lambda: render(nb_path, *args, **kwargs))
 
 
 def _nb2html_once(nb_path, *args, **kwargs):
@@ -223,16 +228,16 @@ _downloaded: dict[tuple[str, str], tuple[str, tuple[str, str]]] = {}
 
 def _downloads(nb, stem: str, language: str, page_url: str, wheel_url: str) -> tuple[str, str]:
     """The text of the page's notebook download and of its script download."""
-    made_from = json.dumps([nb, stem, language, page_url, wheel_url], sort_keys=True)
-    key = hashlib.sha256(made_from.encode()).hexdigest()
-    if _downloaded.get((page_url, stem), ("", ("", "")))[0] != key:
+
+    def make() -> tuple[str, str]:
         linked = downloads.absolute_links(downloadable(nb), page_url)
         notebook = downloads.notebook_download(linked, wheel_url, language)
         text = nbformat.writes(notebook)
         text += "" if text.endswith("\n") else "\n"  # as nbformat.write ends a file
-        script = downloads.script_download(linked, stem, wheel_url, language)
-        _downloaded[(page_url, stem)] = (key, (text, script))
-    return _downloaded[(page_url, stem)][1]
+        return text, downloads.script_download(linked, stem, wheel_url, language)
+
+    made_from = json.dumps([nb, stem, language, page_url, wheel_url], sort_keys=True)
+    return _reused(_downloaded, (page_url, stem), made_from, make)
 
 
 def on_post_build(config) -> None:

@@ -382,11 +382,12 @@ def slim(html: str, css: str) -> str:
     classes, ids = styles.used_names([html])
     tags = styles.used_tags([html])
     tokens = markup.token_classes(html)
+    sheets = [css, *_STYLE.findall(html)]
     styled: set[str] = set()
     # Each sheet on its own: styles caches a parsed sheet by its text, and pages share them.
-    for sheet in [css, *_STYLE.findall(html)]:
+    for sheet in sheets:
         styled |= styles.styled_classes(sheet, classes, ids, tags, among=tokens)
-    html = markup.without_hidden_collapsers(html, "".join([css, *_STYLE.findall(html)]))
+    html = markup.without_hidden_collapsers(html, "".join(sheets))
     return markup.without_indentation(markup.without_unstyled_spans(html, styled))
 
 

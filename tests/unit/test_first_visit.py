@@ -195,17 +195,23 @@ def test_finish_site_names_a_missing_material_asset(tmp_path: Path) -> None:
         first_visit.finish_site(tmp_path, FONT, tmp_path / "cache")
 
 
-def test_explorer_data_moves_to_a_file_named_by_its_content(tmp_path: Path) -> None:
+def explorer_site(tmp_path: Path, figure: str) -> Path:
+    """A finished site whose why-slow page, in both languages, has the explorer ``figure``."""
     site = material_site(tmp_path / "site")
+    for page in ("why-slow", "ko/why-slow"):
+        (site / page).mkdir(parents=True)
+        (site / page / "index.html").write_text(material_page(figure))
+    first_visit.finish_site(site, FONT, tmp_path / "cache")
+    return site
+
+
+def test_explorer_data_moves_to_a_file_named_by_its_content(tmp_path: Path) -> None:
     payload = '{"rates": [1e-07, 2e-07], "note": "<\\/script>"}'
     figure = (
         '<figure class="sinfit-explorer"><script type="application/json" '
         f'class="sinfit-explorer-data">{payload}</script></figure>'
     )
-    for page in ("why-slow", "ko/why-slow"):
-        (site / page).mkdir(parents=True)
-        (site / page / "index.html").write_text(material_page(figure))
-    first_visit.finish_site(site, FONT, tmp_path / "cache")
+    site = explorer_site(tmp_path, figure)
     (data,) = (site / "assets" / "data").iterdir()
     assert data.read_text() == payload, "one file for both languages, the payload unchanged"
     for page, prefix in (("why-slow", "../"), ("ko/why-slow", "../")):
@@ -227,14 +233,10 @@ SVG = (
 def test_explorer_picture_moves_to_a_file_shown_by_a_lazy_img(tmp_path: Path) -> None:
     from xml.etree import ElementTree
 
-    site = material_site(tmp_path / "site")
     figure = (
         f'<figure class="sinfit-explorer"><div class="sinfit-explorer-static">{SVG}</div></figure>'
     )
-    for page in ("why-slow", "ko/why-slow"):
-        (site / page).mkdir(parents=True)
-        (site / page / "index.html").write_text(material_page(figure))
-    first_visit.finish_site(site, FONT, tmp_path / "cache")
+    site = explorer_site(tmp_path, figure)
     (picture,) = (site / "assets" / "images").iterdir()
     root = ElementTree.fromstring(picture.read_bytes())  # a document of its own
     assert root.tag == "{http://www.w3.org/2000/svg}svg" and root.get("width") == "518.4pt"
