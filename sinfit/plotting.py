@@ -22,6 +22,10 @@ from sinfit.errors import SinfitError
 #: A full-width, readable figure: about 6.4 x 4 inches, like matplotlib's default.
 CURVE_SIZE = (6.4, 4.0)
 COMPARISON_SIZE = (12.0, 3.8)
+#: One colour for sin(x) and one for the cubic ŷ, on every figure of the site, so that a reader
+#: who has learned them on one page reads every other page's figures at a glance.
+SINE_COLOR = "tab:green"
+FIT_COLOR = "tab:orange"
 
 
 class DisplayFigure(Figure):
