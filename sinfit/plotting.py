@@ -28,6 +28,28 @@ SINE_COLOR = "tab:green"
 FIT_COLOR = "tab:orange"
 
 
+TIMES = "\u00d7"  # the multiplication sign, written by code point (it looks like an x)
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def rate_label(lr: float, digits: int = 2) -> str:
+    """A learning rate as the site writes it in prose, legends and the explorer: 7.1 times 10⁻⁶.
+
+    One way for every page: Python's ``1e-06`` (``:g``) and ``7.10e-07`` (``:.2e``) read as code,
+    and mixing them with ``10⁻⁶`` in prose made one number look like several. ``digits``
+    significant digits, trailing zeros dropped; a mantissa of 1 is left out (``10⁻⁶``). Rates
+    from 0.001 up are plain decimals (Adam's ``0.1``), as they are usually written.
+    """
+    if not (isinstance(lr, (int, float)) and lr > 0 and lr < float("inf")):
+        raise SinfitError(f"a learning rate must be a positive finite number, got {lr!r}")
+    if lr >= 1e-3:
+        return f"{lr:.{max(digits, 1)}g}"
+    mantissa, exponent = f"{lr:.{max(digits, 1) - 1}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+    power = f"10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+    return power if mantissa == "1" else f"{mantissa}{TIMES}{power}"
+
+
 class DisplayFigure(Figure):
     """A Figure that Jupyter shows as an SVG, with or without pyplot imported.
 

@@ -55,11 +55,17 @@ def with_expected(text: str, output: str) -> str:
     return _BLOCK.sub(lambda m: m.group("head") + output + m.group("tail"), text, count=1)
 
 
-def stale(root: Path, executor: Executor) -> dict[Path, str]:
-    """Every page whose block differs from its execution's output: page -> the right output."""
+def stale(root: Path, executor: Executor, names: set[str] | None = None) -> dict[Path, str]:
+    """Every page whose block differs from its execution's output: page -> the right output.
+
+    ``names`` (file names such as ``why-slow.md``) limits the check to those lessons, in every
+    language.
+    """
     found = {}
     for language in languages(root):
         for page in tutorial_pages(language, root):
+            if names and page.name not in names:
+                continue
             nb = executor.notebook(str(page), f"{language}/{page.name}", language)
             output = printed(nb)
             text = page.read_text(encoding="utf-8")
@@ -72,11 +78,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="list stale blocks, change nothing")
     parser.add_argument("--root", type=Path, default=ROOT, help="the project (default: this one)")
+    parser.add_argument(
+        "lessons", nargs="*", help="only these lessons, e.g. why-slow.md (default: every one)"
+    )
     args = parser.parse_args(argv)
     root = args.root.resolve()
     executor = Executor(root / ".cache" / "execution", root / "sinfit")
     try:
-        found = stale(root, executor)
+        found = stale(root, executor, set(args.lessons) or None)
     except (ExecutionError, ValueError) as err:
         print(f"outputs: error: {err}", file=sys.stderr)
         return 2
