@@ -88,11 +88,14 @@ def is_tutorial(path: str | Path) -> bool:
 
 
 def fingerprint(package: Path) -> str:
-    """Everything outside the page that decides its output: the library's code and versions."""
+    """Everything outside the page that decides its output: the library's code, the glue
+    snapshot and the versions."""
     h = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package.parent).as_posix().encode())
         h.update(path.read_bytes())
+    # What the snapshots record decides what prose can cite from a cached entry.
+    h.update(glue.SNAPSHOT_CODE.encode())
     h.update(f"python={platform.python_version()}".encode())
     for dist in ("torch", "matplotlib", "numpy"):
         h.update(f"{dist}={version(dist)}".encode())

@@ -16,7 +16,8 @@ dropped: a glued value never shows as stray output.
 A value the visible code does not keep in a variable comes from a *hidden cell*: a code cell
 whose first line is ``#| hide`` (Quarto's cell-option comment). It runs like any cell, here and
 under pytest-codeblocks, but appears neither on the page nor in the downloaded notebook, and it
-must not print.
+must not print. Short strings are values too (``{{ bound_text:s }}``), so a hidden cell can word
+a number once for every language.
 
 Both languages' pages have the same code, so they cite the same execution: they cannot disagree.
 """
@@ -42,6 +43,8 @@ def _sinfit_glue_value(v, depth=0):
         return None
     if isinstance(v, bool):
         return v
+    if isinstance(v, str):  # a label the prose cites as written, e.g. rate_label(lr)
+        return v if len(v) <= 80 else None
     if isinstance(v, numbers.Integral):
         return int(v)
     if isinstance(v, numbers.Real):
@@ -144,7 +147,8 @@ def _lookup(values: Mapping[str, Any], path: str) -> Any:
     value = values[name]
     for attr, index in _STEP.findall(path[len(name) :]):
         value = value[attr] if attr else value[int(index)]
-    return float(value) if isinstance(value, str) else value  # "inf", "nan"
+    # JSON has no inf or nan: the snapshot stores them as text, and they format as numbers.
+    return float(value) if value in ("inf", "-inf", "nan") else value
 
 
 def fill(text: str, values: Mapping[str, Any], page: str) -> str:

@@ -92,7 +92,8 @@ def test_without_execution_references_show_their_names() -> None:
 def test_snapshots_capture_numbers_tensors_and_dataclasses_from_a_real_kernel(tmp_path) -> None:
     code = [
         "import torch\nfrom sinfit import describe_curve\nx = torch.linspace(-1, 1, 5)\n"
-        "shape = describe_curve(x, 1 - x**2)\nloss = torch.tensor(3.5)\nn = 4\ntext = 'no'",
+        "shape = describe_curve(x, 1 - x**2)\nloss = torch.tensor(3.5)\nn = 4\ntext = 'no'\n"
+        "long_text = 'x' * 81\nover = float('inf')",
         "n = 5\nbig = torch.zeros(100)",
     ]
     nb = glue.with_snapshots(notebook(*[("code", c) for c in code]))
@@ -109,7 +110,15 @@ def test_snapshots_capture_numbers_tensors_and_dataclasses_from_a_real_kernel(tm
         and first["n"] == 4
         and first["shape"]["highest"] == {"x": 0.0, "y": 1.0}
     )
-    assert len(first["x"]) == 5 and "text" not in first and "torch" not in first
+    assert len(first["x"]) == 5 and first["text"] == "no" and "torch" not in first
+    assert "long_text" not in first, "a long string is no label for prose"
+    resolved = glue.resolve(
+        nbformat.from_dict({**nb, "cells": [*nb.cells, nbformat.v4.new_markdown_cell(
+            "{{ text:s }} {{ over:.0f }}"
+        )]}),
+        "p",
+    )
+    assert resolved.cells[-1].source == "no inf"
     second = nb.cells[1].outputs[-1]["data"][glue.MIME]
     assert second == {"n": 5}, "only what changed, and no large tensors"
 
