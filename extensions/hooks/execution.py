@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from extensions.sitebuild import downloads  # noqa: E402
+from extensions.sitebuild import downloads, glue  # noqa: E402
 from extensions.sitebuild.execution import (  # noqa: E402
     ExecutionError,
     Executor,
@@ -186,7 +186,7 @@ def on_files(files, config):
 
 
 def on_page_content(html_content: str, page, config, files) -> str:
-    """Under a tutorial's title: how it was executed, and its downloads."""
+    """Under a tutorial's title its downloads; at its end how it was executed."""
     src = os.path.abspath(page.file.abs_src_path or "")
     nb = EXECUTOR.executed.get(src)
     if nb is None:
@@ -194,15 +194,17 @@ def on_page_content(html_content: str, page, config, files) -> str:
     language = _language(config)
     stem = Path(src).stem
     execution = downloads.Execution.from_metadata(nb.metadata)
-    blocks = sum(1 for c in jupytext.read(src).cells if c.cell_type == "code")
+    device = glue.final_values(nb).get("device")
+    device = device if isinstance(device, str) else "cpu"
+    proof = downloads.proof_html(execution, downloads.shown_blocks(nb), language, device)
     colab = downloads.colab_url(
         config.get("repo_url"),
         config["extra"].get("notebooks_branch", "notebooks"),
         page.url + f"{stem}.ipynb",
     )
-    block = downloads.header_html(stem, language, execution, blocks, colab)
+    block = downloads.header_html(stem, language, colab)
     head, h1, rest = html_content.partition("</h1>")
-    return head + h1 + block + rest if h1 else block + html_content
+    return (head + h1 + block + rest if h1 else block + html_content) + proof
 
 
 def on_post_page(output, page, config):

@@ -7,8 +7,8 @@ library they need, and a line on the page saying how the page was executed.
   ``sinfit`` is missing and does nothing when it is there (Colab, a fresh venv, a clone).
 * The **script** is the same lesson in jupytext's percent format; what the notebook would show as
   a figure is saved to a file instead.
-* The **proof line** under the title: when the page was executed, with which Python and torch, how
-  long its code took, and how many of its code blocks the tests run.
+* The **proof line**, the page's last paragraph: that every output comes from running the code
+  blocks the reader sees, when, with which Python and torch, on which device, and how long it took.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from urllib.parse import urljoin
 import jupytext
 import nbformat
 
+from extensions.sitebuild import glue
+
 # The words, per language; a language without an entry gets English.
 TEXT = {
     "en": {
@@ -43,8 +45,8 @@ TEXT = {
             "# Figures the notebook shows are saved to files beside the script."
         ),
         "proof": (
-            "Executed on {date} with Python {python} and torch {torch}. Its code ran in "
-            "{seconds}; the tests run all {blocks} of its code blocks."
+            "Every output and figure on this page comes from running its {blocks} code blocks "
+            "on {date}, with Python {python} and torch {torch} on the {device}, in {seconds}."
         ),
         "seconds": "{n:.1f} s",
         "notebook": "Download this lesson as a notebook",
@@ -61,8 +63,8 @@ TEXT = {
             "# 노트북에서 보이는 그림은 스크립트 옆에 파일로 저장됩니다."
         ),
         "proof": (
-            "{date}에 Python {python}, torch {torch}로 실행한 결과입니다. 코드 실행에 "
-            "{seconds}가 걸렸고, 테스트가 코드 블록 {blocks}개를 모두 실행합니다."
+            "이 페이지의 출력과 그림은 모두 코드 블록 {blocks}개를 {date}에 Python {python}, "
+            "torch {torch}로 {device}에서 실행한 결과입니다. 실행에 {seconds}가 걸렸습니다."
         ),
         "seconds": "{n:.1f}초",
         "notebook": "이 강의를 노트북으로 내려받기",
@@ -251,21 +253,36 @@ def today(source_date_epoch: str | None) -> str:
     return moment.date().isoformat()
 
 
-def proof_line(execution: Execution, blocks: int, language: str) -> str:
+def shown_blocks(nb: nbformat.NotebookNode) -> int:
+    """The code blocks a reader sees on the page (hidden cells run but are not shown)."""
+    return sum(1 for c in nb.cells if c.cell_type == "code" and not glue.is_hidden(c.source))
+
+
+def proof_line(execution: Execution, blocks: int, language: str, device: str = "cpu") -> str:
+    """What the page's outputs come from. ``blocks`` counts what the reader sees; ``device`` is
+    where the page's tensors lived (``cpu`` unless the page's code chose another and keeps it in
+    a variable named ``device``)."""
     seconds = text(language, "seconds").format(n=execution.seconds)
     return text(language, "proof").format(
         date=execution.date,
         python=execution.python,
         torch=execution.torch,
+        device=device.upper() if device in ("cpu", "mps") else device.upper().split(":")[0],
         seconds=seconds,
         blocks=blocks,
     )
 
 
-def header_html(
-    stem: str, language: str, execution: Execution | None, blocks: int, colab: str | None
-) -> str:
-    """The lines under a tutorial's title: the proof line (when it was executed) and links."""
+def proof_html(execution: Execution | None, blocks: int, language: str, device: str) -> str:
+    """The proof line as the page's last paragraph: out of the reading path, there to check."""
+    if execution is None:
+        return ""
+    line = html.escape(proof_line(execution, blocks, language, device))
+    return f'\n<p class="sinfit-proof">{line}</p>\n'
+
+
+def header_html(stem: str, language: str, colab: str | None) -> str:
+    """The line under a tutorial's title: its downloads (and Colab, where the site has one)."""
     links = [
         f'<a href="{stem}.ipynb" download>{html.escape(text(language, "notebook"))} '
         f"({stem}.ipynb)</a>",
@@ -274,14 +291,11 @@ def header_html(
     ]
     if colab:
         links.append(f'<a href="{html.escape(colab)}">{html.escape(text(language, "colab"))}</a>')
-    parts = ['<div class="sinfit-about">']
-    if execution is not None:
-        parts.append(
-            f'<p class="sinfit-proof">{html.escape(proof_line(execution, blocks, language))}</p>'
-        )
-    parts.append('<p class="sinfit-download">' + " · ".join(links) + "</p>")
-    parts.append("</div>\n")
-    return "\n".join(parts)
+    return (
+        '<div class="sinfit-about">\n<p class="sinfit-download">'
+        + " · ".join(links)
+        + "</p>\n</div>\n"
+    )
 
 
 def colab_url(repo_url: str | None, branch: str, path: str) -> str | None:

@@ -178,6 +178,15 @@ def fill(text: str, values: Mapping[str, Any], page: str) -> str:
     return _REFERENCE.sub(one, text)
 
 
+def final_values(nb: nbformat.NotebookNode) -> dict[str, Any]:
+    """Every citable value as it stood after the page's last cell."""
+    values: dict[str, Any] = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else ():
+            values.update(out.get("data", {}).get(MIME, {}))
+    return values
+
+
 def resolve(nb: nbformat.NotebookNode, page: str, *, executed: bool = True):
     """The page as readers get it: references filled in, glue outputs and hidden cells gone.
 

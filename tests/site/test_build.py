@@ -192,25 +192,28 @@ def test_nav_labels_are_the_page_titles(built_site: Path) -> None:
             assert title in labels, f"{language}/{stem}: title {title!r}, nav {labels}"
 
 
-def test_each_tutorial_says_how_it_was_executed_as_the_report_does(built_site: Path) -> None:
+def test_each_tutorial_ends_saying_how_it_was_executed_as_the_report_does(built_site: Path) -> None:
     rows = {
         page: (float(code_seconds), date)
         for page, _, _, _, code_seconds, date in REPORT_ROW.findall(
             build_log(built_site).read_text()
         )
     }
-    words = {
-        "en": ("Executed on", "the tests run all"),
-        "ko": ("실행한 결과입니다", "모두 실행합니다"),
-    }
+    words = {"en": ("Every output and figure", "on the CPU"), "ko": ("CPU에서 실행한 결과",)}
     for language in LANGUAGES:
         for stem in tutorials():
             seconds, date = rows[f"{language}/{stem}.md"]
             html = soup(page_dir(built_site, language, stem) / "index.html")
-            proof = html.select_one("article h1 ~ .sinfit-about .sinfit-proof").get_text()
-            blocks = sum(1 for c in jupytext_cells(language, stem) if c.cell_type == "code")
-            assert date in proof and f"{seconds:.1f}" in proof and f"{blocks}" in proof, proof
-            assert all(w in proof for w in words.get(language, ())), proof
+            proof = html.select("article .sinfit-proof")
+            assert len(proof) == 1, f"{language}/{stem}: one proof line, got {len(proof)}"
+            assert not proof[0].find_next(["h2", "h3", "pre"]), (
+                f"{language}/{stem}: the proof line is the page's end, after every section"
+            )
+            text = proof[0].get_text()
+            shown = html.select("article .jp-CodeCell .jp-InputArea")
+            assert date in text and f"{seconds:.1f}" in text, text
+            assert f" {len(shown)} " in text, f"{language}/{stem}: {len(shown)} shown: {text}"
+            assert all(w in text for w in words.get(language, ())), text
 
 
 def jupytext_cells(language: str, stem: str):

@@ -59,15 +59,31 @@ def test_links_to_other_pages_become_site_addresses() -> None:
     assert "(https://x.example/sinfit/ko/hand-gradients/#data)" in nb.cells[0].source
 
 
-def test_the_proof_line_says_when_with_what_how_long_and_how_many_blocks() -> None:
+def test_the_proof_line_says_when_with_what_where_how_long_and_how_many_blocks() -> None:
     run = downloads.Execution(date="2026-11-27", python="3.11.7", torch="2.13.0", seconds=1.234)
     en = downloads.proof_line(run, 6, "en")
     assert en == (
-        "Executed on 2026-11-27 with Python 3.11.7 and torch 2.13.0. Its code ran in 1.2 s; "
-        "the tests run all 6 of its code blocks."
+        "Every output and figure on this page comes from running its 6 code blocks on "
+        "2026-11-27, with Python 3.11.7 and torch 2.13.0 on the CPU, in 1.2 s."
     )
+    assert "on the CUDA" in downloads.proof_line(run, 6, "en", "cuda:0")
     ko = downloads.proof_line(run, 6, "ko")
-    assert "2026-11-27" in ko and "1.2초" in ko and "6개" in ko
+    assert "2026-11-27" in ko and "1.2초" in ko and "6개" in ko and "CPU에서" in ko
+    assert "test" not in en.lower() and "테스트" not in ko, "a line for readers, not about tests"
+
+
+def test_the_proof_counts_the_code_blocks_a_reader_sees() -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# T"),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("#| hide\nassert x == 1, 'the text says x is one'"),
+        nbformat.v4.new_code_cell("print(x)"),
+    ]
+    assert downloads.shown_blocks(nb) == 2
+    run = downloads.Execution(date="2026-11-27", python="3.11.7", torch="2.13.0", seconds=1.0)
+    assert 'class="sinfit-proof"' in downloads.proof_html(run, 2, "en", "cpu")
+    assert downloads.proof_html(None, 2, "en", "cpu") == "", "no execution, no claim"
 
 
 def test_the_date_follows_source_date_epoch() -> None:
@@ -84,12 +100,11 @@ def test_colab_links_only_for_a_github_repository() -> None:
 
 
 def test_the_header_links_the_downloads_and_colab_only_when_given() -> None:
-    run = downloads.Execution(date="2026-11-27", python="3.11.7", torch="2.13.0", seconds=1.0)
-    plain = downloads.header_html("autograd", "en", run, 6, None)
+    plain = downloads.header_html("autograd", "en", None)
     assert 'href="autograd.ipynb"' in plain and 'href="autograd.py"' in plain
-    assert "colab" not in plain.lower() and "sinfit-proof" in plain
-    with_colab = downloads.header_html("autograd", "ko", None, 6, "https://colab.example/x")
-    assert "Colab에서 열기" in with_colab and "sinfit-proof" not in with_colab
+    assert "colab" not in plain.lower() and "sinfit-proof" not in plain
+    with_colab = downloads.header_html("autograd", "ko", "https://colab.example/x")
+    assert "Colab에서 열기" in with_colab
 
 
 def test_the_wheel_is_built_once_per_version_of_the_sources(tmp_path: Path) -> None:
