@@ -12,10 +12,24 @@ from sinfit._checks import check_count, check_xy
 from sinfit.errors import DivergenceError, SinfitError
 from sinfit.loss import sum_squared_error
 from sinfit.model import Cubic
-from sinfit.plotting import DisplayFigure
+from sinfit.plotting import FIT_COLOR, DisplayFigure
 
 #: Builds an optimiser for the four weights, e.g. ``lambda p: torch.optim.Adam(p, lr=0.01)``.
 OptimizerFactory = Callable[[list[torch.Tensor]], torch.optim.Optimizer]
+
+#: The loss curves' colours, in order: the cubic's colour first (a single curve is the cubic's
+#: loss), and never the sine's green, which means sin(x) on every figure of the site.
+LOSS_COLORS = (
+    FIT_COLOR,
+    "tab:blue",
+    "tab:purple",
+    "tab:red",
+    "tab:brown",
+    "tab:pink",
+    "tab:gray",
+    "tab:olive",
+    "tab:cyan",
+)
 
 
 def train_with(
@@ -26,7 +40,13 @@ def train_with(
     *,
     epochs: int,
 ) -> list[float]:
-    """The loss before each of ``epochs`` optimiser steps (LBFGS included: it needs a closure)."""
+    """The loss at t = 0, 1, ..., epochs - 1: ``losses[t]`` is the loss after ``t`` calls of
+    ``optimizer.step``, the one that call ``t + 1`` starts from (LBFGS included: it gets a
+    closure, and returns the loss its first pass measured).
+
+    Raises:
+        DivergenceError: the loss became inf or NaN; its ``epoch`` is ``t + 1``.
+    """
     check_xy(x, y)
     check_count("epochs", epochs, 1)
     weights = [t.requires_grad_() for t in start.to_tensors(dtype=x.dtype)]
@@ -40,11 +60,11 @@ def train_with(
         return loss
 
     losses: list[float] = []
-    for epoch in range(1, epochs + 1):
-        loss = optimizer.step(closure)
+    for t in range(epochs):
+        loss = optimizer.step(closure)  # the loss at t, then one update
         value = float(loss.detach())
         if not math.isfinite(value):
-            raise DivergenceError(epoch, value, optimizer.defaults.get("lr", math.nan))
+            raise DivergenceError(t + 1, value, optimizer.defaults.get("lr", math.nan))
         losses.append(value)
     return losses
 
@@ -63,15 +83,28 @@ def compare_optimizers(
     return {name: train_with(x, y, start, make, epochs=epochs) for name, make in optimizers.items()}
 
 
-def plot_losses(curves: Mapping[str, list[float]], *, floor: float | None = None) -> Figure:
-    """Loss L against epoch t on a log scale, one line per curve, the optimum L* as a dashed
-    floor. The axes carry symbols, not words, so that one picture serves every language."""
+def plot_losses(
+    curves: Mapping[str, list[float]],
+    *,
+    floor: float | None = None,
+    colors: tuple[str, ...] = LOSS_COLORS,
+) -> Figure:
+    """Loss L against t on a log scale, one line per curve, the optimum L* as a dashed floor.
+
+    ``losses[k]`` is drawn at t = k: the first point, t = 0, is the start, as on every page
+    (``FitResult.losses`` and :func:`train_with` give the loss at t = 0, 1, ...). Each key is
+    its curve's legend label; write a learning rate in it with :func:`sinfit.rate_label`.
+    The axes carry symbols, not words, so that one picture serves every language.
+    """
     if not curves:
         raise SinfitError("curves must name at least one loss curve")
+    if not colors:
+        raise SinfitError("colors must name at least one colour")
     fig = DisplayFigure(figsize=(6.4, 4.0), layout="constrained")
     ax = fig.add_subplot()
-    for name, losses in curves.items():
-        ax.plot(range(1, len(losses) + 1), losses, label=name, linewidth=1.8)
+    for k, (name, losses) in enumerate(curves.items()):
+        color = colors[k % len(colors)]
+        ax.plot(range(len(losses)), losses, label=name, color=color, linewidth=1.8)
     if floor is not None:
         ax.axhline(floor, color="black", linestyle="--", linewidth=1, label="L*")
     ax.set_yscale("log")

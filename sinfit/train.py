@@ -17,7 +17,8 @@ from sinfit.errors import DivergenceError, SinfitError
 from sinfit.loss import cubic_gradients, sum_squared_error
 from sinfit.model import Cubic
 
-#: Called as ``on_log(epoch, loss)`` every ``log_every`` epochs; ``epoch`` is 1-based.
+#: Called as ``on_log(t, loss)``: ``t`` counts the updates made so far (``t = 0`` is the start),
+#: ``loss`` is the loss of the weights after those ``t`` updates.
 LogHook = Callable[[int, float], None]
 
 #: The lesson's settings.
@@ -31,17 +32,19 @@ class FitResult:
 
     Attributes:
         cubic: the coefficients after the last update.
-        losses: the loss of every epoch, measured before that epoch's update
-            (so ``losses[0]`` is the loss of the starting coefficients).
+        losses: the loss at t = 0, 1, ..., epochs - 1, where t counts the updates made so
+            far: ``losses[t]`` is the loss of the weights after ``t`` updates, measured in the
+            epoch that makes update ``t + 1``. ``losses[0]`` is the loss of the start; the
+            loss at t = epochs, after the last update, is that of ``cubic``.
     """
 
     cubic: Cubic
     losses: list[float]
 
 
-def print_log(epoch: int, loss: float) -> None:
-    """The default log line: ``epoch  100  loss 3586.10``."""
-    print(f"epoch {epoch:4d}  loss {loss:.2f}")
+def print_log(t: int, loss: float) -> None:
+    """The default log line, the lessons' own: ``t =  100  loss    1962.64``."""
+    print(f"t = {t:4d}  loss {loss:10.2f}")
 
 
 def _check_run(
@@ -55,14 +58,23 @@ def _check_run(
     return lr, epochs
 
 
-def _observe(
-    epoch: int, loss: float, lr: float, log_every: int | None, on_log: LogHook | None
-) -> None:
-    """Stop on a non-finite loss; call the log hook every ``log_every`` epochs."""
+def _observe(t: int, loss: float, lr: float, log_every: int | None, on_log: LogHook | None) -> None:
+    """Stop on a non-finite loss at t; call the log hook at t = 0, log_every, 2 log_every, ..."""
     if not math.isfinite(loss):
-        raise DivergenceError(epoch, loss, lr)
-    if log_every is not None and epoch % log_every == 0:
-        (on_log or print_log)(epoch, loss)
+        raise DivergenceError(t + 1, loss, lr)  # its epoch is 1-based: the epoch that measured it
+    if log_every is not None and t % log_every == 0:
+        (on_log or print_log)(t, loss)
+
+
+def _log_end(
+    t: int, loss: torch.Tensor, lr: float, log_every: int | None, on_log: LogHook | None
+) -> None:
+    """After the loop: log the loss at t = epochs, after the last update, whatever log_every."""
+    if log_every is not None:
+        value = loss.item()
+        if not math.isfinite(value):
+            raise DivergenceError(t + 1, value, lr)
+        (on_log or print_log)(t, value)
 
 
 def fit_manual(
@@ -77,6 +89,9 @@ def fit_manual(
 ) -> FitResult:
     """Fit the cubic by gradient descent with hand-written gradients.
 
+    With ``log_every``, ``on_log`` (default: :func:`print_log`) sees the loss at
+    t = 0, log_every, 2 log_every, ... and, after the last update, at t = epochs.
+
     Raises:
         SinfitError: bad data, learning rate or epoch count.
         DivergenceError: the loss became inf or NaN (the learning rate is too large).
@@ -84,12 +99,12 @@ def fit_manual(
     lr, epochs = _check_run(x, y, lr, epochs, log_every)
     a, b, c, d = start.to_tensors(dtype=x.dtype, device=x.device)
     losses: list[float] = []
-    for epoch in range(1, epochs + 1):
-        # forward: predict y and measure the loss
+    for t in range(epochs):
+        # forward: predict y and measure the loss at t
         y_pred = a + b * x + c * x**2 + d * x**3
         loss = sum_squared_error(y_pred, y).item()
         losses.append(loss)
-        _observe(epoch, loss, lr, log_every, on_log)
+        _observe(t, loss, lr, log_every, on_log)
         # backward: gradients by the chain rule (see sinfit.loss)
         grad_a, grad_b, grad_c, grad_d = cubic_gradients(x, y_pred, y)
         # update: one step downhill
@@ -97,6 +112,9 @@ def fit_manual(
         b -= lr * grad_b
         c -= lr * grad_c
         d -= lr * grad_d
+    if log_every is not None:
+        final = sum_squared_error(a + b * x + c * x**2 + d * x**3, y)
+        _log_end(epochs, final, lr, log_every, on_log)
     return FitResult(Cubic.from_tensors(a, b, c, d), losses)
 
 
@@ -115,12 +133,12 @@ def fit_autograd(
     coefs = [t.requires_grad_() for t in start.to_tensors(dtype=x.dtype, device=x.device)]
     a, b, c, d = coefs
     losses: list[float] = []
-    for epoch in range(1, epochs + 1):
-        # forward
+    for t in range(epochs):
+        # forward: the loss at t
         y_pred = a + b * x + c * x**2 + d * x**3
         loss = sum_squared_error(y_pred, y)
         losses.append(loss.item())
-        _observe(epoch, losses[-1], lr, log_every, on_log)
+        _observe(t, losses[-1], lr, log_every, on_log)
         # backward: autograd fills each coefficient's .grad
         loss.backward()
         # update, outside the graph, then clear the gradients for the next epoch
@@ -129,6 +147,10 @@ def fit_autograd(
                 assert w.grad is not None
                 w -= lr * w.grad
                 w.grad = None
+    if log_every is not None:
+        with torch.no_grad():
+            final = sum_squared_error(a + b * x + c * x**2 + d * x**3, y)
+        _log_end(epochs, final, lr, log_every, on_log)
     return FitResult(Cubic.from_tensors(a, b, c, d), losses)
 
 

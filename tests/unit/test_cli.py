@@ -32,9 +32,11 @@ def test_python_m_sinfit_prints_the_log_and_writes_a_png(tmp_path: Path) -> None
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     x, y = sine_data()
-    losses = fit_manual(x, y, random_cubic(0)).losses
-    log = [line for line in proc.stdout.splitlines() if line.startswith("epoch")]
-    assert log == [f"epoch {e:4d}  loss {losses[e - 1]:.2f}" for e in range(100, 1001, 100)]
+    result = fit_manual(x, y, random_cubic(0))
+    log = [line for line in proc.stdout.splitlines() if line.startswith("t = ")]
+    # the lessons' log: t = 0 (the start) to 900 measured in the loop, t = 1000 after it
+    expected = [f"t = {t:4d}  loss {result.losses[t]:10.2f}" for t in range(0, 1000, 100)]
+    assert log == [*expected, f"t = 1000  loss {result.cubic.loss(x, y):10.2f}"]
     assert "fitted: y = " in proc.stdout
     data = (tmp_path / "fig.png").read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 10_000
@@ -67,9 +69,13 @@ def test_svg_output_and_options(tmp_path: Path, capsys: pytest.CaptureFixture[st
         == 0
     )
     x, y = sine_data(points=200)
-    losses = fit_manual(x, y, random_cubic(5), lr=2e-6, epochs=50).losses
-    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("epoch")]
-    assert lines == [f"epoch   25  loss {losses[24]:.2f}", f"epoch   50  loss {losses[49]:.2f}"]
+    result = fit_manual(x, y, random_cubic(5), lr=2e-6, epochs=50)
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("t = ")]
+    assert lines == [
+        f"t =    0  loss {result.losses[0]:10.2f}",
+        f"t =   25  loss {result.losses[25]:10.2f}",
+        f"t =   50  loss {result.cubic.loss(x, y):10.2f}",
+    ]
     assert out.read_text().lstrip().startswith("<?xml")
 
 

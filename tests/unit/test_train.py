@@ -11,6 +11,7 @@ import torch
 
 from sinfit import (
     Cubic,
+    DivergenceError,
     closed_form,
     fit_autograd,
     fit_manual,
@@ -77,7 +78,7 @@ def test_autograd_agrees_with_hand_written_gradients() -> None:
     np.testing.assert_allclose(auto.cubic.coefficients(), manual.cubic.coefficients(), rtol=1e-10)
 
 
-def test_log_hook_is_called_every_k_epochs() -> None:
+def test_log_hook_sees_t_from_zero_and_the_end() -> None:
     x, y = sine_data()
     seen: list[tuple[int, float]] = []
     result = fit_manual(
@@ -86,18 +87,33 @@ def test_log_hook_is_called_every_k_epochs() -> None:
         random_cubic(0),
         epochs=250,
         log_every=100,
-        on_log=lambda e, loss: seen.append((e, loss)),
+        on_log=lambda t, loss: seen.append((t, loss)),
     )
-    assert [e for e, _ in seen] == [100, 200]
-    assert seen[0][1] == result.losses[99]
+    # t counts updates: t = 0 is the start, and the last line is the loss after update 250
+    assert [t for t, _ in seen] == [0, 100, 200, 250]
+    assert seen[0][1] == result.losses[0] == pytest.approx(random_cubic(0).loss(x, y), rel=1e-6)
+    assert seen[1][1] == result.losses[100]
+    assert seen[-1][1] == pytest.approx(result.cubic.loss(x, y), rel=1e-5)
+    assert seen[-1][1] < result.losses[-1]
 
 
-def test_default_log_prints_every_100_epochs(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("fit", [fit_manual, fit_autograd])
+def test_default_log_is_the_lessons_log(fit, capsys: pytest.CaptureFixture[str]) -> None:
+    """The log the lessons print: t = 0 (the starting loss) to 900 in the loop, t = 1000 after."""
     x, y = sine_data()
-    result = fit_manual(x, y, random_cubic(0), log_every=100)
+    _, losses = lesson_loop(0, epochs=1001)  # losses[1000]: the loss after 1000 updates
+    fit(x, y, random_cubic(0), log_every=100)
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 10
-    assert lines[-1] == f"epoch 1000  loss {result.losses[-1]:.2f}"
+    assert lines == [f"t = {t:4d}  loss {losses[t]:10.2f}" for t in range(0, 1001, 100)]
+    assert lines[0] == "t =    0  loss  108185.76"
+
+
+def test_divergence_names_the_one_based_epoch_that_measured_it() -> None:
+    x, y = sine_data()
+    with pytest.raises(DivergenceError) as info:
+        fit_manual(x, y, random_cubic(0), lr=1e-4, epochs=1000)
+    result = fit_manual(x, y, random_cubic(0), lr=1e-4, epochs=info.value.epoch - 1)
+    assert all(math.isfinite(v) for v in result.losses)  # finite up to t = epoch - 2
 
 
 def test_zero_epochs_returns_the_start() -> None:
