@@ -24,7 +24,14 @@ from sinfit.explorer import LearningRateExplorer, learning_rate_explorer
 from sinfit.loss import cubic_gradients, sum_squared_error
 from sinfit.model import Cubic, random_cubic
 from sinfit.optim import compare_optimizers, plot_losses, train_with
-from sinfit.plotting import FIT_COLOR, SINE_COLOR, plot_comparison, plot_curve, rate_label
+from sinfit.plotting import (
+    FIT_COLOR,
+    SINE_COLOR,
+    DisplayFigure,
+    plot_comparison,
+    plot_curve,
+    rate_label,
+)
 from sinfit.shape import CurveShape, Point, describe_curve
 from sinfit.train import FitResult, closed_form, fit_autograd, fit_manual, print_log
 
@@ -35,6 +42,7 @@ __all__ = [
     "AnimatedSVG",
     "Cubic",
     "CurveShape",
+    "DisplayFigure",
     "DivergenceError",
     "FitResult",
     "LearningRateExplorer",

@@ -20,7 +20,7 @@ import torch
 from sinfit._checks import check_count, check_xy
 from sinfit.errors import SinfitError
 from sinfit.model import Cubic
-from sinfit.plotting import CURVE_SIZE, DisplayFigure
+from sinfit.plotting import CURVE_SIZE, FIT_COLOR, SINE_COLOR, DisplayFigure
 from sinfit.train import DEFAULT_LR, fit_manual
 
 
@@ -74,17 +74,18 @@ def _path_d(points: np.ndarray) -> str:
 
 
 def _still(x: torch.Tensor, y: torch.Tensor, xs: np.ndarray, first: np.ndarray):
-    """The first frame drawn by matplotlib: sin(x) and the curve; the figure and its axes."""
+    """The first frame drawn by matplotlib: sin(x) dashed and the curve, in the site's colours."""
     fig = DisplayFigure(figsize=CURVE_SIZE, dpi=72, layout="constrained")
     ax = fig.add_subplot()
     ax.plot(
         x.detach().cpu().numpy(),
         y.detach().cpu().numpy(),
-        color="tab:green",
+        color=SINE_COLOR,
+        linestyle="--",
         linewidth=2,
         label="sin(x)",
     )
-    ax.plot(xs, first, color="tab:orange", linewidth=2.5, label="ŷ", gid="sinfit-fit")
+    ax.plot(xs, first, color=FIT_COLOR, linewidth=2.5, label="ŷ", gid="sinfit-fit")
     ax.set_ylim(-1.8, 1.8)
     ax.set_xlabel("x")
     ax.set_ylabel("y")

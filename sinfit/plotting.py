@@ -26,6 +26,7 @@ COMPARISON_SIZE = (12.0, 3.8)
 #: who has learned them on one page reads every other page's figures at a glance.
 SINE_COLOR = "tab:green"
 FIT_COLOR = "tab:orange"
+_COMMAND_LINE_COLORS = (SINE_COLOR, FIT_COLOR, "tab:red", "tab:purple")
 
 
 TIMES = "\u00d7"  # the multiplication sign, written by code point (it looks like an x)
@@ -71,9 +72,16 @@ def _to_numpy(t: torch.Tensor):
     return t.detach().cpu().numpy()
 
 
-def _draw(ax: Axes, x: torch.Tensor, y: torch.Tensor, title: str | None, color: str) -> None:
+def _draw(
+    ax: Axes,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    title: str | None,
+    color: str,
+    linestyle: str = "-",
+) -> None:
     check_xy(x, y)
-    ax.plot(_to_numpy(x), _to_numpy(y), color=color, linewidth=2)
+    ax.plot(_to_numpy(x), _to_numpy(y), color=color, linewidth=2, linestyle=linestyle)
     if title:
         ax.set_title(title)
     ax.set_xlabel("x")
@@ -81,10 +89,42 @@ def _draw(ax: Axes, x: torch.Tensor, y: torch.Tensor, title: str | None, color: 
     ax.grid(True, alpha=0.3)
 
 
+def _mark_clipped(
+    ax: Axes, x: torch.Tensor, y: torch.Tensor, ylim: tuple[float, float], color: str
+):
+    """A small triangle on the frame, pointing out, over each stretch where y leaves ``ylim``.
+
+    A clipped curve would otherwise look as if it ended at the frame; the triangle says it goes
+    on (the caption says in words where the range is cut)."""
+    low, high = ylim
+    xs, ys = x.detach().cpu().tolist(), y.detach().cpu().tolist()
+    for side, edge, marker in ((-1, low, "v"), (1, high, "^")):
+        outside = [side * (v - edge) > 0 for v in ys]
+        i = 0
+        while i < len(outside):
+            if not outside[i]:
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(outside) and outside[j + 1]:
+                j += 1
+            ax.plot(
+                [(xs[i] + xs[j]) / 2],
+                [edge],
+                marker=marker,
+                color=color,
+                markersize=9,
+                linestyle="none",
+                clip_on=False,
+                zorder=5,
+            )
+            i = j + 1
+
+
 def plot_curve(
-    x: torch.Tensor, y: torch.Tensor, *, title: str | None = None, color: str = "tab:blue"
+    x: torch.Tensor, y: torch.Tensor, *, title: str | None = None, color: str = FIT_COLOR
 ) -> Figure:
-    """One curve y(x) on a figure of its own.
+    """One curve y(x) on a figure of its own, by default in the cubic's colour.
 
     Without a title the figure holds no words, only x, y and numbers: the same picture serves
     a page in any language, whose caption says what it shows.
@@ -98,24 +138,58 @@ def plot_comparison(
     x: torch.Tensor,
     curves: dict[str, torch.Tensor],
     *,
-    colors: tuple[str, ...] = ("tab:green", "tab:orange", "tab:red", "tab:purple"),
+    colors: tuple[str, ...] | None = None,
     share_y: bool = False,
+    target: torch.Tensor | None = None,
+    ylim: tuple[float, float] | None = None,
+    columns: int | None = None,
 ) -> Figure:
-    """Several curves over the same x, one panel each, side by side.
-
-    The panels share x, and y only with ``share_y``: a random cubic spans tens of units where
-    sin(x) spans one, and a shared y axis would flatten the sine to a line; but panels of one
-    curve at different moments are compared by their heights, which only a shared axis shows.
+    """Several curves over the same x, one panel each, left to right (then top to bottom).
 
     ``curves`` maps each panel's title to its y values, in the order shown, e.g.
-    ``{"sin(x)": y, "fitted": y_fit, "random": y_random}``.
+    ``{"t = 0": y_random, "t = 1000": y_fit, "sin(x)": y}``.
+
+    ``target`` (sin(x)) is drawn dashed in the sine's colour in every panel, behind the panel's
+    own curve, so that each curve is read against it; a panel whose curve *is* the target (the
+    same tensor) shows the target alone. With a target the curves are drawn in the fit's colour,
+    without one in ``colors`` (default green, orange, red, purple: the command line's sin(x),
+    fitted and random cubics).
+
+    The panels share x, and y with ``share_y`` or ``ylim``: a random cubic spans tens of units
+    where sin(x) spans one, so a shared axis over everything flattens the sine to a line, but
+    panels are compared by their heights, which only a shared axis shows. ``ylim`` fixes the
+    shared range and marks with a triangle on the frame each stretch where a curve leaves it.
+    ``columns`` panels per row (default: all in one row).
     """
     if not curves:
         raise SinfitError("curves must name at least one curve to plot")
+    if colors is None:
+        colors = (FIT_COLOR,) * len(curves) if target is not None else _COMMAND_LINE_COLORS
     if len(curves) > len(colors):
         raise SinfitError(f"at most {len(colors)} curves, got {len(curves)}")
-    fig = DisplayFigure(figsize=COMPARISON_SIZE, layout="constrained")
-    axes = fig.subplots(1, len(curves), sharex=True, sharey=share_y, squeeze=False)[0]
+    if ylim is not None and not (len(ylim) == 2 and ylim[0] < ylim[1]):
+        raise SinfitError(f"ylim must be (low, high) with low < high, got {ylim!r}")
+    if columns is not None and (
+        isinstance(columns, bool) or not isinstance(columns, int) or columns < 1
+    ):
+        raise SinfitError(f"columns must be a positive integer, got {columns!r}")
+    if target is not None:
+        check_xy(x, target)
+    cols = min(columns or len(curves), len(curves))
+    rows = -(-len(curves) // cols)
+    size = COMPARISON_SIZE if rows == 1 else (min(4.0 * cols, COMPARISON_SIZE[0]), 3.2 * rows)
+    fig = DisplayFigure(figsize=size, layout="constrained")
+    grid = fig.subplots(rows, cols, sharex=True, sharey=share_y or ylim is not None, squeeze=False)
+    axes = [ax for row in grid for ax in row]
+    for ax in axes[len(curves) :]:
+        ax.set_visible(False)
     for ax, (title, y), color in zip(axes, curves.items(), colors, strict=False):
-        _draw(ax, x, y, title, color)
+        if target is not None:
+            _draw(ax, x, target, title, SINE_COLOR, linestyle="--")
+        if y is not target:
+            _draw(ax, x, y, title, color)
+            if ylim is not None:
+                _mark_clipped(ax, x, y, ylim, color)
+        if ylim is not None:
+            ax.set_ylim(*ylim)
     return fig
