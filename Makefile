@@ -20,12 +20,25 @@ PIP_CONSTRAINTS := $(if $(SINFIT_CONSTRAINTS),-c $(SINFIT_CONSTRAINTS))
 NODE_STAMP := node_modules/.installed
 NODE_SETUP := $(if $(shell command -v npm 2>/dev/null),$(NODE_STAMP))
 
-# The virtual environment, rebuilt whenever the dependencies change.
-# constraints.txt pins every version; torch==2.13.0 there keeps pip on the CPU wheel.
-$(STAMP): pyproject.toml constraints.txt
+# The virtual environment, rebuilt whenever the dependencies change: what was tested, file for
+# file. requirements.lock holds every package with its hashes (pip refuses any other file), so
+# --no-deps: pip installs exactly the lock and resolves nothing. torch, whose CPU wheel PyPI does
+# not hold, comes next by its exact version in constraints.txt (requirements.lock's header says
+# why it has no hash); then sinfit itself, built with the locked setuptools (no isolated build
+# fetching an unlocked one), and `pip check`, which fails if the lock misses a dependency.
+# Any other SINFIT_CONSTRAINTS installs unhashed under that file; the drift canary sets it empty,
+# for the newest releases that the ranges allow.
+$(STAMP): pyproject.toml constraints.txt requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+ifeq ($(SINFIT_CONSTRAINTS),constraints.txt)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt torch
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
+else
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(PIP_CONSTRAINTS) -e '.[docs,test]'
+endif
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -59,10 +72,13 @@ bench-pages: $(STAMP) $(LIGHTHOUSE_STAMP)  ## Lighthouse on every page, both lan
 outputs: $(STAMP)  ## rewrite each tutorial's hidden expected-output block from its execution
 	$(BIN)/python -m extensions.sitebuild.outputs
 
-lock: $(STAMP)  ## re-pin constraints.txt from the current environment
-	grep '^#' constraints.txt > constraints.new
-	$(BIN)/python -m pip freeze --exclude-editable | sed 's/^torch==\(.*\)+cpu/torch==\1/' >> constraints.new
-	mv constraints.new constraints.txt
+# Installs what pyproject.toml asks for under the current pins (a new requirement gets its newest
+# release in range; to move a pin, delete its line from constraints.txt first), then writes
+# constraints.txt and requirements.lock (with PyPI's hashes) from that environment.
+lock:  ## re-pin constraints.txt and requirements.lock after changing pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[docs,test]'
+	$(BIN)/python .ci/lock.py
 
 clean:  ## remove the built site, the execution cache and build outputs
 	rm -rf site .cache .pytest_cache .hypothesis build dist
