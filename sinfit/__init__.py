@@ -18,6 +18,7 @@ from sinfit.basis import (
     loss_hessian,
     stability_bound,
 )
+from sinfit.bowl import clip_losses, plot_bowl
 from sinfit.data import SineData, sine_data
 from sinfit.errors import DivergenceError, SinfitError
 from sinfit.explorer import LearningRateExplorer, learning_rate_explorer
@@ -51,6 +52,7 @@ __all__ = [
     "SinfitError",
     "animate_fit",
     "basis_weights",
+    "clip_losses",
     "closed_form",
     "compare_optimizers",
     "cubic_gradients",
@@ -65,6 +67,7 @@ __all__ = [
     "learning_rate_explorer",
     "legendre",
     "loss_hessian",
+    "plot_bowl",
     "plot_comparison",
     "plot_curve",
     "plot_losses",

@@ -24,8 +24,11 @@ page so that only what the first screen needs comes first:
 * **The explorer's data** (about 13 KB of JSON inline in its figure, as a notebook shows
   it) moves to a file named by its content (``assets/data/``, shared by the languages, whose
   code and so data are the same); the explorer's script fetches it and the static figure
-  stands in meanwhile. That static figure (another 12 KB of inline SVG) moves to a file
-  too, shown by a lazy ``<img>`` with its accessible name as the text alternative.
+  stands in meanwhile. That static figure is an image output, made a figure file like every
+  other (``pages.extract_figures``: the page's alt text and caption, in its language); its
+  caption moves from the picture, which the script hides, to the explorer's own figure. (An
+  explorer whose picture is inline SVG has it moved to a file too, shown by a lazy ``<img>``
+  with its accessible name as the text alternative.)
 * **The HTML** loses what changes nothing on screen (:mod:`markup`: code spans no rule
   styles, hidden collapse controls, indentation): the first paint waits for the whole HTML,
   and on Lighthouse's phone line every 30 KB past the first 44 KB is another round trip.
@@ -102,6 +105,22 @@ EXPLORER_PICTURE = Rewrite(
     "",  # per page: with_replacement
     "sinfit",
 )
+EXPLORER_CAPTION = Rewrite(
+    'the explorer\'s static picture as a figure <div class="sinfit-explorer-static"><figure '
+    'class="sinfit-figure-box"><img ...><figcaption>...</figcaption></figure></div></figure> '
+    "(sinfit/explorer.py writes it as an image output, extensions/sitebuild/pages.py gives it "
+    "the page's alt and caption)",
+    re.compile(
+        r'(<div class="sinfit-explorer-static">)\s*<figure class="sinfit-figure-box">\s*'
+        r"(<img\b[^>]*>)\s*(<figcaption>.*?</figcaption>)\s*</figure>\s*(</div>\s*)</figure>",
+        re.S,
+    ),
+    # the caption leaves the static picture (the script hides that) for the explorer's figure
+    r"\1\2\4\3</figure>",
+    "sinfit",
+)
+_EXPLORER_INLINE_SVG = re.compile(r'<div class="sinfit-explorer-static"><svg\b')
+_EXPLORER_UNCAPTIONED = re.compile(r'<div class="sinfit-explorer-static">\s*<img\b')
 _SVG_ROOT = re.compile(r"<svg\b[^>]*>")
 _SVG_ATTRIBUTE = re.compile(r'\s([\w:-]+)="([^"]*)"')
 _MATH = re.compile(r"<math\b.*?</math>", re.S)
@@ -221,7 +240,14 @@ def rewrite_page(html: str, page: str, sheet: str) -> str:
                 f'data-src="{prefix}{data_file(m.group(1))}"></script>'
             )
         ).apply(html, page)
-    if "sinfit-explorer-static" in html:
+    if _EXPLORER_UNCAPTIONED.search(html):
+        raise UpstreamChanged(
+            f"{page}: the learning-rate explorer has no caption; write <!--caption: ...--> "
+            "(and <!--alt: ...-->) in the Markdown above its code cell, as for every figure"
+        )
+    if "sinfit-explorer-static" in html and not _EXPLORER_INLINE_SVG.search(html):
+        html = EXPLORER_CAPTION.apply(html, page)
+    elif "sinfit-explorer-static" in html:  # an explorer whose picture is inline SVG
         html = EXPLORER_PICTURE.with_replacement(
             lambda m: (
                 '<div class="sinfit-explorer-static">'

@@ -1,7 +1,8 @@
 /* The learning-rate explorer. sinfit/explorer.py writes, into a page's cell output, a
    <figure class="sinfit-explorer"> with the data (JSON), a hidden slider and a static picture.
-   This script shows the slider and draws, for the rate it picks, the loss per epoch and the
-   fitted cubic in each basis, as plain SVG styled by sinfit.css (so both colour schemes work).
+   The slider picks a fraction of each basis's own stability bound (ηₘₐₓ = 2/λₘₐₓ); this script
+   shows it and draws, for that fraction, the loss L against the step t and the fitted cubic in
+   each basis, as plain SVG styled by sinfit.css (so both colour schemes work).
    No library and nothing loaded: without this script the static picture stays. */
 (function () {
   "use strict";
@@ -12,29 +13,31 @@
     en: {
       label: "Learning rate",
       bound: "stability bound",
-      diverged: "diverged at epoch {n}",
-      ended: "loss {v} after {n} epochs",
-      lossChart: "Loss per epoch, log scale; dashed: the best cubic",
-      curveChart: "Fitted cubic (solid) and sin(x) (dashed)",
+      diverged: "diverges: L = ∞ at t = {n}",
+      ended: "L = {v} at t = {n}",
+      lossChart: "Loss L against step t, log scale; dashed: the best cubic",
+      curveChart: "Fitted cubic ŷ (solid) and sin(x) (dashed)",
       bases: {
         monomial: ["Monomial basis 1, x, x², x³", "monomial"],
-        "legendre-normalized": ["Normalized Legendre basis", "normalized Legendre"]
+        "legendre-normalized": ["Normalized Legendre basis √(2n+1) Pₙ(x/π)", "normalized Legendre"]
       }
     },
     ko: {
       label: "학습률",
-      bound: "안정 조건의 경계",
-      diverged: "{n} 에폭에서 발산",
-      ended: "{n} 에폭 뒤 손실 {v}",
-      lossChart: "에폭별 손실(로그 눈금), 점선: 가장 좋은 3차 곡선",
-      curveChart: "맞춘 3차 곡선(실선)과 sin(x)(점선)",
+      bound: "안정 한계",
+      diverged: "발산: t = {n}에서 L = ∞",
+      ended: "t = {n}에서 L = {v}",
+      lossChart: "갱신 횟수 t에 따른 손실 L(로그 눈금), 점선: 가장 좋은 3차 곡선",
+      curveChart: "학습된 3차 곡선 ŷ(실선)과 sin(x)(점선)",
       bases: {
         monomial: ["단항식 기저 1, x, x², x³", "단항식"],
-        "legendre-normalized": ["정규화된 르장드르 기저", "정규화된 르장드르"]
+        "legendre-normalized": ["정규화된 르장드르 기저 √(2n+1) Pₙ(x/π)", "정규화된 르장드르"]
       }
     }
   };
-  var W = 320, H = 170, LEFT = 38, RIGHT = 16, TOP = 8, BOTTOM = 20;
+  // The charts' coordinates; their text is FONT units high (sinfit.css), so at least 12 px
+  // wherever a chart is drawn 280 px wide or wider (sinfit.css keeps the panels that wide).
+  var W = 320, H = 180, LEFT = 46, RIGHT = 14, TOP = 10, BOTTOM = 24, FONT = 14;
   var SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
 
   function words() {
@@ -46,8 +49,21 @@
     return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
   }
 
+  function power(exponent) {
+    return "10" + String(exponent).split("").map(function (ch) { return SUPERSCRIPT[ch]; }).join("");
+  }
+
+  // A learning rate as the site writes it everywhere (sinfit.rate_label): 7.1×10⁻⁶, 10⁻⁶, 0.1.
   function rate(value) {
-    return "lr " + value.toExponential(2);
+    if (value >= 1e-3) return String(Number(value.toPrecision(2)));
+    var parts = value.toExponential(1).split("e");
+    var mantissa = String(Number(parts[0]));
+    return mantissa === "1" ? power(Number(parts[1])) : mantissa + "×" + power(Number(parts[1]));
+  }
+
+  // A slider position (sinfit.explorer.fraction_label): 0.01, 0.1, 0.9, 1.06, 1.25 ηₘₐₓ.
+  function fraction(value) {
+    return String(Number(value.toPrecision(value >= 1 ? 3 : 2))) + " ηₘₐₓ";
   }
 
   function element(parent, name, attributes, text) {
@@ -77,13 +93,13 @@
     };
   }
 
-  function tickX(c, value, text) {
-    element(c.svg, "text", { class: "sinfit-explorer-tick", x: c.x(value), y: H - 6, "text-anchor": "middle" }, text);
+  function tickX(c, value, text, anchor) {
+    element(c.svg, "text", { class: "sinfit-explorer-tick", x: c.x(value), y: H - 6, "text-anchor": anchor || "middle" }, text);
   }
 
   function tickY(c, value, text) {
     element(c.svg, "line", { class: "sinfit-explorer-grid", x1: LEFT, x2: W - RIGHT, y1: c.y(value), y2: c.y(value) });
-    element(c.svg, "text", { class: "sinfit-explorer-tick", x: LEFT - 4, y: c.y(value) + 3, "text-anchor": "end" }, text);
+    element(c.svg, "text", { class: "sinfit-explorer-tick", x: LEFT - 4, y: c.y(value) + FONT / 3, "text-anchor": "end" }, text);
   }
 
   function line(c, xs, ys) {
@@ -102,28 +118,30 @@
     var charts = figure.querySelector(".sinfit-explorer-charts");
     var id = figure.id || "sinfit-explorer-" + n;
     var log10 = function (v) { return Math.log(v) / Math.LN10; };
-    var epochs = data.epochs, last = epochs[epochs.length - 1];
+    var steps = data.steps, last = steps[steps.length - 1];
+    var fractions = data.rates;  // the slider's positions: fractions of each basis's own bound
 
     controls.querySelector("label").textContent = text.label;
 
-    // The bound on the slider's scale: the rates are log-spaced, so the index is linear in log(lr).
-    var first = log10(data.rates[0]), end = log10(data.rates[data.rates.length - 1]);
-    var at = (log10(data.bound) - first) / (end - first);
+    // The bound (a fraction of 1) on the slider's scale: the positions are log-spaced, so the
+    // index is linear in their logarithm.
+    var first = log10(fractions[0]), end = log10(fractions[fractions.length - 1]);
     var scale = controls.querySelector(".sinfit-explorer-scale");
     scale.textContent = "";
-    [[0, rate(data.rates[0]), "start"], [1, rate(data.rates[data.rates.length - 1]), "end"]].forEach(function (t) {
+    [[fraction(fractions[0]), "start"], [fraction(fractions[fractions.length - 1]), "end"]].forEach(function (t) {
       var span = document.createElement("span");
-      span.className = "sinfit-explorer-" + t[2];
-      span.textContent = t[1];
+      span.className = "sinfit-explorer-" + t[1];
+      span.textContent = t[0];
       scale.appendChild(span);
     });
     var mark = document.createElement("span");
     mark.className = "sinfit-explorer-bound";
-    mark.style.setProperty("--at", at.toFixed(4));
-    mark.textContent = "2/λmax: " + text.bound + " " + rate(data.bound).slice(3);
+    mark.style.setProperty("--at", ((0 - first) / (end - first)).toFixed(4));
+    mark.textContent = "ηₘₐₓ = 2/λₘₐₓ: " + text.bound;
     scale.appendChild(mark);
 
-    // Shared axes for every rate and both bases, so that moving the slider compares like with like.
+    // Shared axes for every position and both bases, so that moving the slider compares like
+    // with like; a diverging run leaves through the top.
     var top = Math.ceil(log10(Math.max.apply(null, data.bases.map(function (b) {
       return Math.max.apply(null, b.loss.map(function (l) { return l[0]; }));
     }))) + 1);
@@ -137,18 +155,16 @@
       panel.className = "sinfit-explorer-panel";
       var title = document.createElement("p");
       title.className = "sinfit-explorer-title";
-      title.textContent = names[0];
       panel.appendChild(title);
       charts.appendChild(panel);
 
       var loss = chart(panel, text.lossChart, names[0] + ": " + text.lossChart, 0, last, bottom, top, id + "-clip-loss-" + k);
-      for (var p = bottom; p <= top; p++) {
-        tickY(loss, p, "10" + String(p).split("").map(function (ch) { return SUPERSCRIPT[ch]; }).join(""));
-      }
-      for (var q = 0; q <= 4; q++) tickX(loss, last * q / 4, String(Math.round(last * q / 4)));
+      for (var p = bottom + 1; p <= top; p += 2) tickY(loss, p, power(p));
+      for (var q = 0; q <= 2; q++) tickX(loss, last * q / 2, String(Math.round(last * q / 2)), ["start", "middle", "end"][q]);
+      element(loss.svg, "text", { class: "sinfit-explorer-tick", x: loss.x(last * 0.25), y: H - 6, "text-anchor": "middle" }, "t");
       element(loss.svg, "line", { class: "sinfit-explorer-floor", x1: LEFT, x2: W - RIGHT, y1: loss.y(log10(data.floor)), y2: loss.y(log10(data.floor)) });
       var lossPath = element(loss.svg, "path", { class: "sinfit-explorer-loss", "clip-path": loss.clip });
-      var blowUp = element(loss.svg, "text", { class: "sinfit-explorer-diverged", y: TOP + 12, "text-anchor": "middle" });
+      var blowUp = element(loss.svg, "text", { class: "sinfit-explorer-diverged", y: TOP + FONT + 2 });
 
       var curve = chart(panel, text.curveChart, names[0] + ": " + text.curveChart, xmin, xmax, -2, 2, id + "-clip-curve-" + k);
       [-2, -1, 0, 1, 2].forEach(function (v) { tickY(curve, v, String(v).replace("-", "−")); });
@@ -158,26 +174,33 @@
 
       return function draw(i) {
         var losses = basis.loss[i], diverged = basis.diverged[i];
+        var lr = "η = " + rate(fractions[i] * basis.bound);
+        title.textContent = names[0] + " · " + lr;
         var ys = losses.map(function (v) { return Math.min(log10(v), top + 1); });
-        var d = line(loss, epochs.slice(0, losses.length), ys);
+        var d = line(loss, steps.slice(0, losses.length), ys);
         if (diverged !== null) d += " L " + loss.x(diverged).toFixed(1) + " " + loss.y(top + 1).toFixed(1);
         lossPath.setAttribute("d", d);
-        blowUp.textContent = diverged === null ? "" : "↑ " + diverged;
-        blowUp.setAttribute("x", Math.min(loss.x(diverged || 0), W - RIGHT - 20));
+        blowUp.textContent = "";
+        if (diverged !== null) {  // marked where the loss leaves the chart, on its inner side
+          var right = diverged > last / 2;
+          blowUp.textContent = "↑ t = " + diverged;
+          blowUp.setAttribute("x", loss.x(diverged) + (right ? -4 : 4));
+          blowUp.setAttribute("text-anchor", right ? "end" : "start");
+        }
         var c = basis.cubic[i];  // a + b x + c x^2 + d x^3, the same curve in either basis
         fitPath.setAttribute("d", c ? line(curve, xs, xs.map(function (v) {
           return c[0] + v * (c[1] + v * (c[2] + v * c[3]));
         })) : "");
         var status = diverged !== null ? fill(text.diverged, { n: diverged })
           : fill(text.ended, { n: last, v: String(Number(losses[losses.length - 1].toPrecision(4))) });
-        return names[1] + ": " + status;
+        return names[1] + ": " + lr + ", " + status;
       };
     });
 
     function update() {
       var i = Number(input.value);
       var parts = panels.map(function (draw) { return draw(i); });
-      var value = rate(data.rates[i]);
+      var value = "η = " + fraction(fractions[i]);
       output.textContent = value + " · " + parts.join(" · ");
       input.setAttribute("aria-valuetext", value);
     }

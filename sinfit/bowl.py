@@ -1,0 +1,128 @@
+"""Pictures of the loss bowl: its contours with gradient-descent paths, and loss curves clipped
+where a diverging run leaves them.
+
+The loss L(w) = ||X w - y||^2 of a linear model is a quadratic bowl in the weights w. Over two
+of the weights, with the others held fixed, its level sets are ellipses; a path of gradient
+descent drawn on them shows what the curvatures do: a step crosses the narrow valley, and
+hardly moves along it. Like every figure of the site, these carry symbols, not words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+from sinfit.errors import SinfitError
+from sinfit.plotting import CURVE_SIZE, DisplayFigure
+
+#: The weights' names, in the order of the design matrix's columns 1, x, x², x³.
+NAMES = ("a", "b", "c", "d")
+
+
+def plot_bowl(
+    design: torch.Tensor,
+    y: torch.Tensor,
+    best: torch.Tensor,
+    paths: Mapping[str, torch.Tensor],
+    *,
+    pair: tuple[int, int] = (1, 3),
+    marked: int = 30,
+) -> Figure:
+    """Contours of L over the weights ``pair`` (b and d by default), the other weights at
+    ``best``, and each of ``paths`` (label to weights at t = 0, 1, ..., one row per step) drawn
+    over them: a thin line through every step and a dot at each of the first ``marked``.
+
+    The contours are L - L(best) at powers of 10 (so equal spacing means ten times the loss).
+    A path's other weights need not be at ``best``: when they do not interact with ``pair``
+    (here, on points symmetric about 0, the odd columns x, x³ are orthogonal to 1, x²), the
+    path is gradient descent on exactly these contours.
+    """
+    if design.dim() != 2 or best.shape != (design.shape[1],):
+        raise SinfitError(
+            f"design must be (n, k) and best (k,), got {tuple(design.shape)} and "
+            f"{tuple(best.shape)}"
+        )
+    if not paths:
+        raise SinfitError("paths must name at least one path")
+    i, j = pair
+    X, y64, w_best = design.double(), y.double(), best.double()
+    points = torch.cat([p.double()[:, [i, j]] for p in paths.values()])
+    lo, hi = points.min(0).values, points.max(0).values
+    lo = torch.minimum(lo, w_best[[i, j]])
+    hi = torch.maximum(hi, w_best[[i, j]])
+    pad = 0.08 * (hi - lo)
+    u = torch.linspace(float(lo[0] - pad[0]), float(hi[0] + pad[0]), 241, dtype=torch.float64)
+    v = torch.linspace(float(lo[1] - pad[1]), float(hi[1] + pad[1]), 241, dtype=torch.float64)
+    U, V = torch.meshgrid(u, v, indexing="xy")
+    w = w_best.repeat(U.numel(), 1)
+    w[:, i], w[:, j] = U.reshape(-1), V.reshape(-1)
+    floor = (X @ w_best - y64).pow(2).sum()
+    above = ((w @ X.T - y64).pow(2).sum(1) - floor).reshape(U.shape).clamp_min(1e-12)
+    fig = DisplayFigure(figsize=CURVE_SIZE, layout="constrained")
+    ax = fig.add_subplot()
+    top = math.floor(math.log10(above.max().item()))
+    levels = [10.0**p for p in range(top - 6, top + 1)]
+    contours = ax.contour(
+        U.numpy(), V.numpy(), above.numpy(), levels=levels, colors="grey", linewidths=0.8
+    )
+    ax.clabel(contours, fmt=_power_of_ten, fontsize=8)
+    colors = ("tab:blue", "tab:red", "tab:purple")
+    for n, ((label, path), color) in enumerate(zip(paths.items(), colors, strict=False)):
+        p = path.double()[:, [i, j]].numpy()
+        z = 2 + len(paths) - n  # the first path on top: the later ones zig-zag over it
+        ax.plot(p[:, 0], p[:, 1], color=color, linewidth=1.0, zorder=z)
+        ax.plot(p[:marked, 0], p[:marked, 1], "o", color=color, markersize=3, zorder=z, label=label)
+    start = next(iter(paths.values())).double()[0]
+    ax.plot(
+        float(start[i]), float(start[j]), "s", color="black", markersize=6, zorder=9, label="t = 0"
+    )
+    ax.plot(
+        float(w_best[i]), float(w_best[j]), "*", color="black", markersize=13, zorder=9, label="w*"
+    )
+    ax.set_xlabel(NAMES[i] if i < len(NAMES) else f"w{i}")
+    ax.set_ylabel(NAMES[j] if j < len(NAMES) else f"w{j}")
+    ax.legend(loc="upper right")
+    return fig
+
+
+def _power_of_ten(value: float) -> str:
+    exponent = round(math.log10(value))
+    return f"10{str(exponent).translate(str.maketrans('-0123456789', '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'))}"
+
+
+def clip_losses(fig: Figure, top: float) -> Figure:
+    """A loss figure (one axes, e.g. :func:`sinfit.plot_losses`'s) cut at L = ``top``; each
+    curve that goes past it is marked, beside the point where it leaves, with an arrow and the
+    first t at which it is above ``top``."""
+    if not (isinstance(top, (int, float)) and top > 0):
+        raise SinfitError(f"top must be a positive number, got {top!r}")
+    (ax,) = fig.axes
+    shown = [
+        y
+        for line in ax.get_lines()
+        for y in np.asarray(line.get_ydata(), dtype=float)
+        if 0 < y <= top
+    ]
+    bottom = min(shown) / 3 if shown else ax.get_ylim()[0]
+    for line in list(ax.get_lines()):
+        xs = np.asarray(line.get_xdata(), dtype=float)
+        ys = np.asarray(line.get_ydata(), dtype=float)
+        over = np.flatnonzero(~(ys <= top))  # NaN and inf count as over
+        if len(xs) < 2 or len(over) == 0:
+            continue
+        t = xs[over[0]]
+        ax.annotate(
+            f"↑ t = {t:g}",
+            xy=(t, top),
+            xytext=(14, -18),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            color=line.get_color(),
+        )
+    ax.set_ylim(bottom, top)
+    return fig

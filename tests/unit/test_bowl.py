@@ -1,0 +1,65 @@
+"""The bowl pictures (sinfit/bowl.py): contours with descent paths, loss curves cut at a top."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from sinfit import SinfitError, clip_losses, plot_bowl, plot_losses
+
+X64 = torch.linspace(-math.pi, math.pi, 101, dtype=torch.float64)
+DESIGN = torch.stack([X64**k for k in range(4)], dim=1)
+Y = torch.sin(X64)
+BEST = torch.linalg.lstsq(DESIGN, Y).solution
+
+
+def descend(lr: float, steps: int) -> torch.Tensor:
+    w, path = torch.tensor([1.5, -0.3, -2.2, 0.6], dtype=torch.float64), []
+    for _ in range(steps + 1):
+        path.append(w)
+        w = w - lr * 2 * DESIGN.T @ (DESIGN @ w - Y)
+    return torch.stack(path)
+
+
+def test_the_bowl_draws_each_path_over_contours_around_the_best_weights() -> None:
+    paths = {"η = 1e-5": descend(1e-5, 50), "η = 5e-5": descend(5e-5, 50)}
+    fig = plot_bowl(DESIGN, Y, BEST, paths, marked=10)
+    (ax,) = fig.axes
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    # each path: its dots for the first ten steps, at the b and d of those steps
+    for label, path in paths.items():
+        dots = lines[label]
+        assert list(dots.get_xdata()) == pytest.approx(path[:10, 1].tolist())
+        assert list(dots.get_ydata()) == pytest.approx(path[:10, 3].tolist())
+    assert list(lines["w*"].get_xdata()) == pytest.approx([BEST[1].item()])
+    assert ax.get_xlabel() == "b" and ax.get_ylabel() == "d"
+    # the contours surround the best weights: it lies inside the drawn window
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert x0 < BEST[1].item() < x1 and y0 < BEST[3].item() < y1
+    assert ax.collections, "no contour lines"
+
+
+def test_the_bowl_names_bad_input() -> None:
+    with pytest.raises(SinfitError, match="at least one path"):
+        plot_bowl(DESIGN, Y, BEST, {})
+    with pytest.raises(SinfitError, match="best"):
+        plot_bowl(DESIGN, Y, BEST[:3], {"p": descend(1e-5, 3)})
+
+
+def test_a_curve_past_the_top_is_cut_and_marked_where_it_leaves() -> None:
+    calm = [100.0 / (t + 1) for t in range(20)]
+    wild = [100.0 * 2**t for t in range(20)]  # above 1e4 from t = 7 on
+    fig = clip_losses(plot_losses({"calm": calm, "wild": wild}, floor=1.0), top=1e4)
+    (ax,) = fig.axes
+    assert ax.get_ylim()[1] == 1e4
+    assert ax.get_ylim()[0] < min(calm)
+    marks = [text.get_text() for text in ax.texts]
+    first_over = next(t for t, v in enumerate(wild) if v > 1e4)
+    assert marks == [f"↑ t = {first_over}"]  # one mark, for the run that leaves
+
+
+def test_clip_names_a_bad_top() -> None:
+    with pytest.raises(SinfitError, match="top"):
+        clip_losses(plot_losses({"a": [1.0, 2.0]}), top=0)
