@@ -10,7 +10,6 @@ process that imports torch in the venv 2 to 4 s.
 from __future__ import annotations
 
 import ast
-import os
 import re
 import subprocess
 import sys
@@ -23,26 +22,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from tests.fresh_venv import ROOT, Venv
+from tests.packaging.conftest import (
+    RELEASE,
+    RELEASE_INSTALL,
+    package_version,
+    release_build_steps,
+    run_step,
+)
 
 if TYPE_CHECKING:
     from tests.packaging.conftest import Dists
-
-
-def package_version() -> str:
-    """``__version__`` as written in sinfit/__init__.py (read, not imported)."""
-    tree = ast.parse((ROOT / "sinfit" / "__init__.py").read_text(encoding="utf-8"))
-    (value,) = (
-        node.value.value
-        for node in tree.body
-        if isinstance(node, ast.Assign)
-        and [getattr(t, "id", None) for t in node.targets] == ["__version__"]
-        and isinstance(node.value, ast.Constant)
-    )
-    return value
 
 
 def wheel_metadata(wheel: Path) -> dict[str, list[str]]:
@@ -75,15 +69,35 @@ def test_wheel_and_sdist_build_without_warnings_and_pass_twine_check(dists: Dist
         if "deprecat" in line.lower() or line.strip() == "!!"
     ]
     assert noise == [], "python -m build warned:\n" + "\n".join(noise)
-    proc = subprocess.run(
-        [sys.executable, "-m", "twine", "check", "--strict", str(dists.wheel), str(dists.sdist)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout.count("PASSED") == 2, proc.stdout
+    # The rehearsal's `twine check --strict dist/*` step checked both, as PyPI will.
+    assert dists.log.count("PASSED") == 2, dists.log[-3000:]
+
+
+def test_the_release_is_rehearsed_step_by_step_for_the_tag_it_would_publish(dists: Dists) -> None:
+    """release.yml's build job, run by the `dists` fixture: every step but the install ran, the
+    tag check saw the package's version, and the install skipped is the one `make setup` does,
+    so the rehearsal's tools are the release's (requirements.lock)."""
+    job = yaml.safe_load(RELEASE.read_text(encoding="utf-8"))["jobs"]["build"]
+    runs = [step["run"].strip() for step in job["steps"] if "run" in step]
+    assert RELEASE_INSTALL in runs, "release.yml installs otherwise than requirements.lock"
+    rehearsed = [step["run"].strip() for step in release_build_steps()]
+    assert rehearsed == [run for run in runs if run != RELEASE_INSTALL]
+    assert any("python -m build" in run for run in rehearsed)
+    assert any("twine check --strict dist/*" in run for run in rehearsed)
+    version = package_version()
+    assert f"tag v{version} matches {dists.wheel.name}" in dists.log
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert RELEASE_INSTALL.replace("install", "install --quiet", 1) in makefile
+
+
+def test_the_release_refuses_a_tag_that_is_not_the_version(dists: Dists) -> None:
+    """The rehearsal can fail: the tag check, for a tag one release ahead, stops the release."""
+    (check,) = [s for s in release_build_steps() if "GITHUB_REF_NAME" in s["run"]]
+    major, minor, patch = (int(part) for part in re.findall(r"\d+", package_version())[:3])
+    wrong = f"v{major}.{minor}.{patch + 1}"
+    proc = run_step(check, dists.wheel.parent.parent, wrong)
+    assert proc.returncode != 0
+    assert f"tag {wrong} is not v{package_version()}" in proc.stderr
 
 
 def test_wheel_metadata_and_contents(dists: Dists) -> None:
