@@ -43,11 +43,15 @@ def branch(root: Path = ROOT) -> str | None:
     return name
 
 
+def check_site(site: Path) -> None:
+    if not (site / "index.html").is_file():
+        raise FileNotFoundError(f"{site} is not a built site (no index.html): run `make docs`")
+
+
 def lay_out(site: Path, out: Path) -> list[Path]:
     """Copy every notebook of ``site`` into ``out`` (which must not exist) at its path on the
     site; their paths, relative to ``out``, sorted."""
-    if not (site / "index.html").is_file():
-        raise FileNotFoundError(f"{site} is not a built site (no index.html): run `make docs`")
+    check_site(site)
     if out.exists():
         raise FileExistsError(f"{out} exists; the branch's tree is laid out in a new folder")
     found = sorted(p.relative_to(site) for p in site.rglob("*.ipynb"))
@@ -87,10 +91,11 @@ def unresolved(site: Path, name: str | None, laid_out: list[Path]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) not in (2, 3):
-        print(__doc__.split("\n\n")[1], file=sys.stderr)
+    if len(argv) not in (2, 3) or not all(argv):
+        print("usage: python .ci/notebooks.py SITE OUT [ROOT]", file=sys.stderr)
         return 2
     site, out = Path(argv[0]), Path(argv[1])
+    check_site(site)
     name = branch(Path(argv[2]) if len(argv) == 3 else ROOT)
     copied = lay_out(site, out) if name is not None else []
     problems = unresolved(site, name, copied)

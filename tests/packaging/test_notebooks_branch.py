@@ -98,3 +98,16 @@ def test_a_link_to_a_notebook_the_branch_lacks_is_named(fork) -> None:
     assert len(problems) == 1 and found[0].as_posix() in problems[0], problems
     assert notebooks.unresolved(site, "notebooks", found)  # links name another branch
     assert notebooks.unresolved(site, None, found)  # links, but nothing would be pushed
+
+
+def test_bad_input_is_refused_saying_what_is_wrong(fork, tmp_path: Path) -> None:
+    _project, site = fork
+    with pytest.raises(FileNotFoundError, match="not a built site"):
+        notebooks.lay_out(tmp_path, tmp_path / "out")
+    with pytest.raises(FileExistsError, match="new folder"):
+        notebooks.lay_out(site, tmp_path)
+    (tmp_path / "mkdocs.yml").write_text(
+        "repo_url: https://github.com/a/b\nextra:\n  notebooks_branch: ''\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="notebooks_branch must be a branch name"):
+        notebooks.branch(tmp_path)
