@@ -1,6 +1,6 @@
 /* The learning-rate explorer. sinfit/explorer.py writes, into a page's cell output, a
    <figure class="sinfit-explorer"> with the data (JSON), a hidden slider and a static picture.
-   The slider picks a fraction of each basis's own stability bound (ηₘₐₓ = 2/λₘₐₓ); this script
+   The slider picks a fraction of each basis's own stability bound (ηmax = 2/λmax); this script
    shows it and draws, for that fraction, the loss L against the step t and the fitted cubic in
    each basis, as plain SVG styled by sinfit.css (so both colour schemes work).
    No library and nothing loaded: without this script the static picture stays. */
@@ -61,9 +61,25 @@
     return mantissa === "1" ? power(Number(parts[1])) : mantissa + "×" + power(Number(parts[1]));
   }
 
-  // A slider position (sinfit.explorer.fraction_label): 0.01, 0.1, 0.9, 1.06, 1.25 ηₘₐₓ.
+  // A slider position (sinfit.explorer.fraction_label): 0.01, 0.1, 0.9, 1.06, 1.25 ηmax.
   function fraction(value) {
-    return String(Number(value.toPrecision(value >= 1 ? 3 : 2))) + " ηₘₐₓ";
+    return String(Number(value.toPrecision(value >= 1 ? 3 : 2))) + " " + ETA_MAX;
+  }
+
+  // Text in which "ηmax" is written η with "max" as a subscript (<sub>, sized by sinfit.css:
+  // Unicode's subscript letters are drawn far smaller than 12 px).
+  var ETA_MAX = "ηmax";
+  function write(node, text) {
+    node.textContent = "";
+    text.split(ETA_MAX).forEach(function (part, i) {
+      if (i) {
+        node.appendChild(document.createTextNode("η"));
+        var sub = document.createElement("sub");
+        sub.textContent = "max";
+        node.appendChild(sub);
+      }
+      node.appendChild(document.createTextNode(part));
+    });
   }
 
   function element(parent, name, attributes, text) {
@@ -131,13 +147,13 @@
     [[fraction(fractions[0]), "start"], [fraction(fractions[fractions.length - 1]), "end"]].forEach(function (t) {
       var span = document.createElement("span");
       span.className = "sinfit-explorer-" + t[1];
-      span.textContent = t[0];
+      write(span, t[0]);
       scale.appendChild(span);
     });
     var mark = document.createElement("span");
     mark.className = "sinfit-explorer-bound";
     mark.style.setProperty("--at", ((0 - first) / (end - first)).toFixed(4));
-    mark.textContent = "ηₘₐₓ = 2/λₘₐₓ: " + text.bound;
+    write(mark, ETA_MAX + " = 2/λmax: " + text.bound);
     scale.appendChild(mark);
 
     // Shared axes for every position and both bases, so that moving the slider compares like
@@ -155,7 +171,11 @@
       panel.className = "sinfit-explorer-panel";
       var title = document.createElement("p");
       title.className = "sinfit-explorer-title";
+      title.textContent = names[0];
       panel.appendChild(title);
+      var rateLine = document.createElement("p");
+      rateLine.className = "sinfit-explorer-rate";
+      panel.appendChild(rateLine);
       charts.appendChild(panel);
 
       var loss = chart(panel, text.lossChart, names[0] + ": " + text.lossChart, 0, last, bottom, top, id + "-clip-loss-" + k);
@@ -175,7 +195,7 @@
       return function draw(i) {
         var losses = basis.loss[i], diverged = basis.diverged[i];
         var lr = "η = " + rate(fractions[i] * basis.bound);
-        title.textContent = names[0] + " · " + lr;
+        rateLine.textContent = lr;
         var ys = losses.map(function (v) { return Math.min(log10(v), top + 1); });
         var d = line(loss, steps.slice(0, losses.length), ys);
         if (diverged !== null) d += " L " + loss.x(diverged).toFixed(1) + " " + loss.y(top + 1).toFixed(1);
@@ -201,7 +221,7 @@
       var i = Number(input.value);
       var parts = panels.map(function (draw) { return draw(i); });
       var value = "η = " + fraction(fractions[i]);
-      output.textContent = value + " · " + parts.join(" · ");
+      write(output, value + " · " + parts.join(" · "));
       input.setAttribute("aria-valuetext", value);
     }
 
