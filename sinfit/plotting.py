@@ -192,4 +192,7 @@ def plot_comparison(
                 _mark_clipped(ax, x, y, ylim, color)
         if ylim is not None:
             ax.set_ylim(*ylim)
+    if rows > 1:
+        for ax in axes:
+            ax.label_outer()  # x labelled under the bottom row only, y left of the first column
     return fig
