@@ -121,6 +121,11 @@ def built_parity(site: Path, docs: Path, langs: Sequence[str] = LANGUAGES) -> li
     return problems
 
 
+# A page whose code prints a loss must show a printed line with "loss" and a number in it.
+_PRINTS_LOSS = re.compile(r"print\([^\n]*\bloss")
+_LOSS_LINE = re.compile(r"\bloss\b[^\n]*\d")
+
+
 def did_it_run(site: Path, docs: Path, langs: Sequence[str] = LANGUAGES) -> list[str]:
     """Every built tutorial, each language, has its figures and non-empty printed output,
     and every exercise solution of its source folded and executed."""
@@ -141,7 +146,7 @@ def did_it_run(site: Path, docs: Path, langs: Sequence[str] = LANGUAGES) -> list
                 problems.append(f"{page}: {figures} figures built, expected {expected_figures}")
             if "print(" in text and not any(o.strip() for o in outputs):
                 problems.append(f"{page}: no printed output")
-            if "loss" in text and "epoch" in text and not any("epoch" in o for o in outputs):
+            if _PRINTS_LOSS.search(text) and not any(_LOSS_LINE.search(o) for o in outputs):
                 problems.append(f"{page}: the loss log is missing")
             problems += _solutions_ran(text, article, page)
             problems += _explorers_ran(text, article, page, built)
