@@ -72,7 +72,9 @@ def test_parity_names_a_missing_page_and_a_heading(tmp_path: Path) -> None:
 def test_did_it_run_fails_on_a_page_built_without_outputs(unexecuted_site: Path) -> None:
     problems = did_it_run(unexecuted_site, DOCS)
     for language in ("en", "ko"):
-        assert f"{language}/hand-gradients.md: 0 figures built, expected 4" in problems
+        figures = (DOCS / language / "hand-gradients.md").read_text().count("<!--alt:")
+        assert figures >= 1
+        assert f"{language}/hand-gradients.md: 0 figures built, expected {figures}" in problems
         assert f"{language}/hand-gradients.md: no printed output" in problems
         assert f"{language}/hand-gradients.md: the loss log is missing" in problems
 
