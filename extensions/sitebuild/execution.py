@@ -248,6 +248,7 @@ class SharedKernel:
             resources={"metadata": {"path": str(cwd)}},
         )
         client.kc = self.kc  # reuse the running client: no start-up wait per page
+        client.log.addFilter(_said_by_us)
         # Cell by cell rather than client.execute(): that one also puts SIGINT and SIGTERM
         # handlers on its event loop which tear the client down mid-call, so Ctrl-C ended in an
         # AssertionError traceback; the build's own handler stops the kernel instead.
@@ -284,6 +285,11 @@ class SharedKernel:
         if self._sockets is not None:
             shutil.rmtree(self._sockets, ignore_errors=True)
             self._sockets = None
+
+
+def _said_by_us(record: logging.LogRecord) -> bool:
+    """nbclient logs a timeout as an error before raising it; the build's message says it."""
+    return "Timeout waiting for execute reply" not in record.getMessage()
 
 
 def _cancel_pending_polls() -> None:
@@ -587,12 +593,18 @@ def _cell_lines(source: str, nb: nbformat.NotebookNode) -> list[int]:
     return lines if len(lines) == sum(c.cell_type == "code" for c in nb.cells) else []
 
 
-def _cell_name(n: int, lines: list[int], line_in_cell: int | None = None) -> str:
-    """``code cell 4 (line 57)``: the cell's number, and the page line of its fence, or of the
-    cell's ``line_in_cell`` when known."""
+def _page_line(n: int, lines: list[int], line_in_cell: int | None = None) -> int | None:
+    """The page line of code cell ``n``'s first line, or of its ``line_in_cell``."""
     if not lines or not 0 < n <= len(lines):
-        return f"code cell {n}"
-    return f"code cell {n} (line {lines[n - 1] + (line_in_cell or 0)})"
+        return None
+    return lines[n - 1] + (line_in_cell or 1)
+
+
+def _cell_name(n: int, lines: list[int], line_in_cell: int | None = None) -> str:
+    """``code cell 4 (line 57)``: the cell's number, and the page line of its first line of
+    code, or of its ``line_in_cell`` when known."""
+    line = _page_line(n, lines, line_in_cell)
+    return f"code cell {n}" + (f" (line {line})" if line else "")
 
 
 def _time_limit(source: str, n: int, where: str, lines: list[int]) -> float:
@@ -644,14 +656,15 @@ def _failure(err, where: str, n: int, source: str, lines: list[int], limits) -> 
         )
     text = _ANSI.sub("", str(err)).strip()  # nbclient colours tracebacks for terminals
     at = _CELL_LINE.search(text)
-    cell = _cell_name(n, lines, int(at.group(1)) if at else None)
+    line = _page_line(n, lines, int(at.group(1)) if at else None)
     claim = _CLAIM.search(source)
     if err.ename == "AssertionError" and claim:
         said = _ANSI.sub("", err.evalue).strip() or "(the assertion has no message)"
+        cell = f"code cell {n}" + (f", line {line}" if line else "")
         return f'{where}: a claim of the text no longer holds ({cell}, "{claim.group(1)}"): {said}'
     summary = text.splitlines()[-1] if text else repr(err)
-    where_in = cell[len(f"code cell {n}") :]  # " (line 57)", or nothing
-    return f"{where}: code cell {n} failed{where_in} while executing the page: {summary}"
+    failed = "failed" + (f" (line {line})" if line else "")
+    return f"{where}: code cell {n} {failed} while executing the page: {summary}"
 
 
 def _text_size(cell: nbformat.NotebookNode) -> int:
