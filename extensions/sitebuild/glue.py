@@ -124,7 +124,10 @@ def malformed_references(text: str) -> list[str]:
 
     Checked on the source, before anything runs: an unclosed ``{{ final_loss:.2f`` is not a
     reference to :func:`fill`, so it used to reach the reader as literal text."""
-    prose = _REFERENCE.sub(_blank, _NOT_CITING.sub(_blank, text))
+    # A reference across a blank line is an unclosed one that a later '}}' seems to close.
+    prose = _REFERENCE.sub(
+        lambda m: m.group() if "\n\n" in m.group() else _blank(m), _NOT_CITING.sub(_blank, text)
+    )
     problems = []
     reported_end = -1  # the '}}' closing a malformed citation already reported
     for m in _BRACES.finditer(prose):
