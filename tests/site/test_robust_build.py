@@ -250,3 +250,22 @@ def test_sigterm_leaves_no_kernel_no_socket_folder_and_no_half_written_site(
             build.kill()
     assert build.returncode == 128 + signal.SIGTERM, output
     assert not site.exists(), "a half-written site is left"
+
+
+def test_no_citation_braces_survive_in_the_built_html(built_site: Path) -> None:
+    """Every ``{{ … }}`` of the prose and the figure descriptions was filled in: none is left
+    in the text or the attributes of a built page (scripts and code aside, where braces are
+    JavaScript's and Python's)."""
+    from bs4 import BeautifulSoup
+
+    left = []
+    for html in sorted(built_site.rglob("*.html")):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for tag in soup(["script", "style", "pre", "code"]):
+            tag.decompose()
+        texts = [soup.get_text(" ")] + [
+            str(v) for tag in soup.find_all(True) for v in tag.attrs.values()
+        ]
+        left += [f"{html.relative_to(built_site)}" for t in texts if "{{" in t or "}}" in t]
+    assert left == []
+    assert any(built_site.rglob("*.html")), "the site was built"
