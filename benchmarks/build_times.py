@@ -4,6 +4,8 @@ Run with ``make bench`` (or ``python benchmarks/build_times.py --runs 5``). It w
 the project in a temporary folder, so nothing here is touched, and measures on this machine:
 
 * cold build: no execution cache;
+* two cold builds at once: two builds of the same checkout started together (into two site
+  folders), no execution cache; the target is 1.3 x one cold build, and each page executed once;
 * warm rebuild: nothing changed;
 * prose edit: one Korean sentence changed;
 * code edit: one code cell changed, identically in both languages;
@@ -88,6 +90,29 @@ def fetch(url: str) -> str:
 CHROMIUM = Path(os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
 
 
+def concurrent_cold(project: Path, env: dict[str, str], build: list[str]) -> tuple[float, str]:
+    """Seconds until two cold builds started at once have both finished, and their outputs."""
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    start = time.perf_counter()
+    procs = [
+        subprocess.Popen(
+            [*build[:-1], str(project / f"site-{n}")],
+            cwd=project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for n in (1, 2)
+    ]
+    outputs = [p.communicate(timeout=900)[0] for p in procs]
+    seconds = time.perf_counter() - start
+    for p, output in zip(procs, outputs, strict=True):
+        if p.returncode != 0:
+            sys.exit(f"concurrent cold build failed:\n{output}")
+    return seconds, "\n".join(outputs)
+
+
 def serve_latency(project: Path, env: dict[str, str], page: Path, runs: int) -> float:
     """`mkdocs serve`: seconds from saving a prose edit to the edit on screen (median): in
     Chromium, open on the page, reloaded by MkDocs' live reload. Without Chromium, to the page
@@ -160,6 +185,11 @@ def _shown_in_browser(url: str, page: Path, runs: int) -> list[float]:
     return times
 
 
+def _keep(reports: dict[str, str], name: str, measured: tuple[float, str]) -> float:
+    reports[name] = measured[1]
+    return measured[0]
+
+
 def measure_builds(project: Path, env: dict[str, str], runs: int):
     """The build measurements: {name: median seconds}, the floor's parts and build outputs."""
     build = [
@@ -206,6 +236,10 @@ def measure_builds(project: Path, env: dict[str, str], runs: int):
         "cold build": measure(
             "cold build", lambda i: shutil.rmtree(cache, ignore_errors=True), build
         ),
+        "two cold builds at once": statistics.median(
+            _keep(reports, "two cold builds at once", concurrent_cold(project, env, build))
+            for _ in range(runs)
+        ),
         "warm rebuild": measure("warm rebuild", nothing, build),
         "prose edit": measure("prose edit", lambda i: edit(first_ko, "## ", f"## {i} "), build),
         "code edit": measure("code edit", code_edit, build),
@@ -215,6 +249,12 @@ def measure_builds(project: Path, env: dict[str, str], runs: int):
     run_pages = measure("pages in one process", nothing, [sys.executable, "-c", RUN_PAGES, *pages])
     edited = str(first_en.relative_to(project / "docs"))
     return results, off, run_pages, reports, edited, first_ko
+
+
+def _executed_once(both: str, one: str) -> bool:
+    """The two builds together executed what one cold build executes, no page twice."""
+    executed = sorted(r[0] for r in REPORT_ROW.findall(both) if r[2] == "executed")
+    return executed == sorted(r[0] for r in REPORT_ROW.findall(one) if r[2] == "executed")
 
 
 def main() -> int:
@@ -239,6 +279,8 @@ def main() -> int:
     for name, seconds in results.items():
         ratios = f"{seconds / floor:4.2f} x floor   {seconds / off:4.2f} x execution-off"
         print(f"  {name:<24}{seconds:7.2f} s   {ratios}")
+    concurrent = results["two cold builds at once"] / results["cold build"]
+    print(f"  {'two at once / one cold':<24}{concurrent:7.2f} x")
 
     executed_on_code_edit = [
         r for r in REPORT_ROW.findall(reports["code edit"]) if r[2] == "executed"
@@ -247,6 +289,10 @@ def main() -> int:
         "warm rebuild <= 1.2 x execution-off": results["warm rebuild"] <= 1.2 * off,
         "prose edit <= 1.2 x execution-off": results["prose edit"] <= 1.2 * off,
         "cold build <= 1.5 x floor": results["cold build"] <= 1.5 * floor,
+        "two cold builds at once <= 1.3 x one cold build": concurrent <= 1.3,
+        "two cold builds at once execute each page once": _executed_once(
+            reports["two cold builds at once"], reports["cold build"]
+        ),
         "code edit re-runs only the edited page, once": [r[0] for r in executed_on_code_edit]
         == [edited],
         "nothing executed on a warm rebuild": "executed"

@@ -14,6 +14,14 @@ notebook (``.ipynb``, in the page's language, with outputs) beside it for downlo
 language's build it logs the execution report.
 
 ``SINFIT_EXECUTE=0`` turns execution off (pages render without outputs): the benchmark's floor.
+``SINFIT_TORCH_THREADS`` sets the kernel's torch thread count (1 unless set; see
+:mod:`extensions.sitebuild.execution`).
+
+Upstream gaps filled on the way, each failing the build with the page named: a tutorial whose
+code differs between languages (the i18n plugin builds each language on its own and would
+publish different numbers), and two headings of one notebook page with the same id (nbconvert
+names headings from their text without making the ids unique, as the toc extension does).
+SIGINT and SIGTERM stop the kernel, remove its socket folder and the half-built site.
 """
 
 from __future__ import annotations
@@ -39,14 +47,14 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from extensions.sitebuild import downloads, glue  # noqa: E402
+from extensions.sitebuild import downloads, gates, glue  # noqa: E402
 from extensions.sitebuild.execution import (  # noqa: E402
     ExecutionError,
     Executor,
     downloadable,
     is_tutorial,
 )
-from extensions.sitebuild.project import languages  # noqa: E402
+from extensions.sitebuild.project import languages, tutorial_pages  # noqa: E402
 from extensions.sitebuild.upstream import UpstreamChanged, installed, replace  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.execution")
@@ -147,31 +155,67 @@ def _language(config) -> str:
     return language
 
 
+# What a signal must not leave behind: the site folder of a build (mkdocs emptied it at the
+# start, so a stopped build leaves only a part of the new one), set on startup.
+_stopping: dict[str, object] = {}
+
+
 def _interrupted(signum, frame) -> None:
-    """Ctrl-C: shut the kernel down and stop with one line, not nbclient's traceback."""
+    """Ctrl-C or SIGTERM: stop the kernel, remove its sockets and the half-written site, and
+    stop with one line, not nbclient's traceback."""
     EXECUTOR.kernel.kill()
-    sys.stderr.write("Interrupted: build stopped, kernel shut down.\n")
+    site = _stopping.get("site_dir")
+    if site:
+        shutil.rmtree(str(site), ignore_errors=True)
+    name = "Interrupted" if signum == signal.SIGINT else "Terminated"
+    removed = ", unfinished site removed" if site else ""
+    sys.stderr.write(f"{name}: build stopped, kernel shut down{removed}.\n")
     sys.stderr.flush()
-    os._exit(128 + signal.SIGINT)
+    os._exit(128 + signum)
 
 
 def on_startup(command, dirty) -> None:
+    _stopping["remove_site"] = not dirty  # a --dirty build keeps what it did not rewrite
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, _interrupted)
+        signal.signal(signal.SIGTERM, _interrupted)
 
 
 def on_config(config):
     _root.setdefault("site_dir", str(config["site_dir"]))
+    if _stopping.get("remove_site"):
+        _stopping.setdefault("site_dir", _root["site_dir"])
     _root.setdefault("site_url", str(config.get("site_url") or "/"))
     return config
+
+
+# The code of every tutorial, comments aside, checked for parity once per version of the pages.
+_parity_checked: dict[str, str] = {}
 
 
 def on_pre_build(config) -> None:
     EXECUTOR.reset()
     _current.clear()
+    _check_code_parity(Path(config["docs_dir"]))
     # Built once per version of the library's sources (a hash look-up otherwise), so a
     # `mkdocs serve` rebuild after a sinfit edit publishes the new library with the new pages.
     _root["wheel"] = str(downloads.wheel(ROOT, WHEEL_CACHE))
+
+
+def _check_code_parity(docs: Path) -> None:
+    """Fail before anything runs if a tutorial's code differs between languages."""
+    made_from = json.dumps(
+        {
+            str(p): p.read_text(encoding="utf-8")
+            for lang in LANGUAGES
+            for p in tutorial_pages(lang, ROOT)
+        }
+    )
+    if _parity_checked.get("pages") == made_from:
+        return
+    if problems := gates.code_parity(docs, LANGUAGES):
+        raise PluginError("\n".join(f"{docs.name}/{p}" for p in problems))
+    _parity_checked["pages"] = made_from
 
 
 def _wheel_url() -> str:
@@ -188,6 +232,9 @@ def on_files(files, config):
 def on_page_content(html_content: str, page, config, files) -> str:
     """Under a tutorial's title its downloads; at its end how it was executed."""
     src = os.path.abspath(page.file.abs_src_path or "")
+    if problems := gates.duplicate_heading_ids(html_content):
+        where = os.path.relpath(src, ROOT)
+        raise PluginError("\n".join(f"{where}: {p}" for p in problems))
     nb = EXECUTOR.executed.get(src)
     if nb is None:
         return html_content
@@ -258,3 +305,5 @@ def on_build_error(error) -> None:
 
 def on_shutdown() -> None:
     EXECUTOR.kernel.stop()
+    if EXECUTOR.enabled and EXECUTOR.rows:  # the cache was used: drop what no page uses now
+        EXECUTOR.prune([p for lang in LANGUAGES for p in tutorial_pages(lang, ROOT)])

@@ -9,7 +9,10 @@ Cell-option comments (``#| hide``) are kept: they change what the build does wit
 from __future__ import annotations
 
 import io
+import re
 import tokenize
+
+_FENCE = re.compile(r"^```python[ \t]*$", re.MULTILINE)
 
 
 def without_comments(source: str) -> str:
@@ -34,3 +37,23 @@ def without_comments(source: str) -> str:
             comment_only.add(row)
         lines[row] = kept
     return "\n".join(line for i, line in enumerate(lines) if i not in comment_only)
+
+
+def cell_options(source: str) -> dict[str, str]:
+    """The cell-option comments at the top of a cell (Quarto's style): ``#| hide`` gives
+    ``{"hide": ""}``, ``#| timeout: 20`` gives ``{"timeout": "20"}``. Only the cell's leading
+    ``#|`` lines count, so a ``#|`` further down is an ordinary comment."""
+    options: dict[str, str] = {}
+    for line in source.lstrip("\n").split("\n"):
+        line = line.strip()
+        if not line.startswith("#|"):
+            break
+        key, _, value = line[2:].partition(":")
+        options[key.strip()] = value.strip()
+    return options
+
+
+def fence_lines(text: str) -> list[int]:
+    """The line (1-based) of each ```` ```python ```` fence of a jupytext page: where its code
+    cells start, in order (CONTRIBUTING.md: plain fences only, so each one is a cell)."""
+    return [text.count("\n", 0, m.start()) + 1 for m in _FENCE.finditer(text)]

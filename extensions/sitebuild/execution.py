@@ -14,14 +14,27 @@ Plain Python, no MkDocs: ``extensions/hooks/execution.py`` adapts it to the buil
   closed between pages): ``import torch`` is paid once per build, not once per page.
 * After every code cell a snapshot records the values the prose may cite
   (:mod:`extensions.sitebuild.glue`); they are cached with the outputs.
-* A failing cell raises :class:`ExecutionError` naming the page and the cell; nothing failed is
-  cached.
+* A failing cell raises :class:`ExecutionError` naming the page, the cell and its line; nothing
+  failed is cached. A failed ``assert`` in a cell carrying a ``# claim: ...`` comment reads as
+  the claim of the text that no longer holds. A cell that runs past its time limit
+  (``CELL_TIMEOUT_S``, or its own ``#| timeout: <seconds>``) is stopped with its kernel, and one
+  whose text output passes ``MAX_TEXT_OUTPUT`` fails the build rather than publish it.
+* The kernel's torch runs ``SINFIT_TORCH_THREADS`` threads (environment variable; 1 unless set):
+  the pages' tensors are a few thousand elements, below what torch splits across threads, so
+  more threads only compete with the other builds and kernels on the machine.
+* Two builds of one checkout share the store: a page's look-up, execution and storing happen
+  under a file lock for its cache key, so the second build waits and reads what the first
+  stored instead of executing the page again. Entries no current page uses are pruned
+  (:meth:`Executor.prune`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import copy
 import datetime as dt
+import fcntl
 import hashlib
 import logging
 import os
@@ -38,12 +51,24 @@ import jupytext
 import nbformat
 
 from extensions.sitebuild import glue
-from extensions.sitebuild.code import without_comments
+from extensions.sitebuild.code import cell_options, fence_lines, without_comments
 from extensions.sitebuild.downloads import today
 
 log = logging.getLogger("mkdocs.sitebuild.execution")
 
+# The time limit of a cell unless it sets its own (``#| timeout: 20``). Every page's cell runs
+# in seconds; the limit is there for the loop that never ends, so that it stops the build with
+# a message instead of holding it forever.
 CELL_TIMEOUT_S = 300
+# Bytes of text (printed, or a value's plain-text form) one cell may publish. A page's longest
+# output is a loss log of a few KB; 100 KB is a print in a loop by mistake. Such a cell fails
+# the build rather than being cut: a cut output would be published, and written into the
+# expected-output block, as if it were what the code prints.
+MAX_TEXT_OUTPUT = 100_000
+CELL_OPTIONS = {"hide": "shown nowhere", "timeout": "seconds"}  # what `#| key: value` may set
+THREADS_VARIABLE = "SINFIT_TORCH_THREADS"
+_CLAIM = re.compile(r"^\s*#\s*claim:\s*(.+?)\s*$", re.MULTILINE)
+_CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
 # One row of the report: page, language, status, seconds, code seconds, date executed.
 REPORT_ROW = re.compile(
     r"^\s+(\S+\.md)\s+(\w+)\s+(executed|cached)\s+([\d.]+)\s+([\d.]+)\s+(\S+)$", re.MULTILINE
@@ -68,6 +93,16 @@ del _os, _sys
 
 class ExecutionError(RuntimeError):
     """A page's code failed; the message names the page and the cell."""
+
+
+def torch_threads() -> int:
+    """The kernel's torch thread count: ``SINFIT_TORCH_THREADS``, 1 when unset."""
+    value = os.environ.get(THREADS_VARIABLE, "1").strip() or "1"
+    if not value.isdigit() or int(value) < 1:
+        raise ExecutionError(
+            f"{THREADS_VARIABLE}={value!r}: expected a whole number of threads, 1 or more"
+        )
+    return int(value)
 
 
 @dataclass
@@ -99,6 +134,9 @@ def fingerprint(package: Path) -> str:
     h.update(f"python={platform.python_version()}".encode())
     for dist in ("torch", "matplotlib", "numpy"):
         h.update(f"{dist}={version(dist)}".encode())
+    # A reduction split over more threads may round differently: never serve one count's output
+    # to another.
+    h.update(f"threads={torch_threads()}".encode())
     return h.hexdigest()[:16]
 
 
@@ -155,58 +193,83 @@ class SharedKernel:
 
     Started on first use. Each page runs as one notebook whose first cell is RESET_CODE, so a
     page costs no kernel start, no ``import torch`` after the first, and no client start-up.
+    After a failure, ``failed_at`` is the index (in the notebook given to :meth:`run`) of the
+    cell that was running.
     """
 
     def __init__(self) -> None:
         self.km = None
         self.kc = None
         self._sockets: str | None = None
+        self.failed_at: int | None = None
 
-    def run(self, nb: nbformat.NotebookNode, cwd: Path) -> None:
-        """Execute ``nb`` in place (outputs filled in); raises CellExecutionError on failure."""
+    def _start(self, cwd: Path) -> None:
+        from jupyter_client.manager import KernelManager
+        from jupyter_core.utils import run_sync
+
+        # IPC sockets and the connection file in a private folder, not TCP ports on
+        # localhost: nothing else on the machine can connect, and removing the folder removes
+        # everything the kernel left (kill() does that on SIGINT and SIGTERM).
+        self._sockets = tempfile.mkdtemp(prefix="sinfit-kernel-")
+        self.km = KernelManager(
+            kernel_name="python3",
+            transport="ipc",
+            ip=os.path.join(self._sockets, "k"),
+            connection_file=os.path.join(self._sockets, "kernel.json"),
+            # The asynchronous client: nbclient's poll for output awaits its iopub channel.
+            # With the blocking client that wait blocked the event loop, so the time limit's
+            # poll never ran and a never-ending cell hung the build.
+            client_class="jupyter_client.asynchronous.AsyncKernelClient",
+        )
+        threads = str(torch_threads())
+        env = {**os.environ, "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
+        # The kernel exits by itself when this process dies, even by SIGKILL: ipykernel polls
+        # its parent (JPY_PARENT_PID, set by jupyter_client) and quits once it changes.
+        self.km.start_kernel(cwd=str(cwd), env=env)
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        run_sync(self.kc.wait_for_ready)(timeout=60)
+
+    def run(self, nb: nbformat.NotebookNode, cwd: Path, timeout=None) -> None:
+        """Execute ``nb`` in place (outputs filled in). ``timeout(cell)`` gives a cell's limit
+        in seconds. Raises nbclient's CellExecutionError, CellTimeoutError or DeadKernelError;
+        after any of them the kernel is stopped (its state is unknown)."""
         from nbclient import NotebookClient
-        from nbclient.exceptions import CellExecutionError
 
         if self.km is None:
-            from jupyter_client.manager import KernelManager
-
-            # IPC sockets in a private folder, not TCP ports on localhost: nothing else on the
-            # machine can connect, and nothing is left behind (the folder goes with the kernel).
-            self._sockets = tempfile.mkdtemp(prefix="sinfit-kernel-")
-            self.km = KernelManager(
-                kernel_name="python3", transport="ipc", ip=os.path.join(self._sockets, "k")
-            )
-            # The kernel exits by itself when this process dies, even by SIGKILL: ipykernel polls
-            # its parent (JPY_PARENT_PID, set by jupyter_client) and quits once it changes.
-            self.km.start_kernel(cwd=str(cwd))
-            self.kc = self.km.client()
-            self.kc.start_channels()
-            self.kc.wait_for_ready(timeout=60)
+            self._start(cwd)
+        self.failed_at = None
         nb.cells.insert(0, nbformat.v4.new_code_cell(RESET_CODE.format(cwd=str(cwd))))
         client = NotebookClient(
             nb,
             km=self.km,
             timeout=CELL_TIMEOUT_S,
+            timeout_func=(lambda cell: timeout(cell) if cell is not nb.cells[0] else None)
+            if timeout
+            else None,
             allow_errors=False,
             resources={"metadata": {"path": str(cwd)}},
         )
         client.kc = self.kc  # reuse the running client: no start-up wait per page
+        client.log.addFilter(_said_by_us)
         # Cell by cell rather than client.execute(): that one also puts SIGINT and SIGTERM
         # handlers on its event loop which tear the client down mid-call, so Ctrl-C ended in an
         # AssertionError traceback; the build's own handler stops the kernel instead.
         client.reset_execution_trackers()
+        index = 0
         try:
             for index, cell in enumerate(nb.cells):
                 client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
-        except CellExecutionError:
-            self.stop()  # the kernel's state is unknown after a failure
+        except Exception:
+            self.failed_at = index - 1  # without the reset cell
+            self.stop()
             raise
         finally:
             nb.cells.pop(0)
 
     def kill(self) -> None:
         """Kill the kernel at once, without the client (safe inside a signal handler, where
-        the client's event loop may be mid-call)."""
+        the client's event loop may be mid-call), and remove its socket folder."""
         process = getattr(getattr(self.km, "provisioner", None), "process", None)
         if process is not None and process.poll() is None:
             process.kill()
@@ -218,12 +281,34 @@ class SharedKernel:
         if self.kc is not None:
             self.kc.stop_channels()
             self.kc = None
+            _cancel_pending_polls()
         if self.km is not None:
             self.km.shutdown_kernel(now=True)
             self.km = None
         if self._sockets is not None:
             shutil.rmtree(self._sockets, ignore_errors=True)
             self._sockets = None
+
+
+def _said_by_us(record: logging.LogRecord) -> bool:
+    """nbclient logs a timeout as an error before raising it; the build's message says it."""
+    return "Timeout waiting for execute reply" not in record.getMessage()
+
+
+def _cancel_pending_polls() -> None:
+    """After a timeout nbclient leaves its poll for the cell's output pending on the event
+    loop; cancelled here, or it fails on the closed channel and asyncio prints its traceback
+    when the build exits."""
+    from jupyter_core.utils import ensure_event_loop
+
+    loop = ensure_event_loop()
+    if loop.is_running():
+        return
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 class Executor:
@@ -254,17 +339,43 @@ class Executor:
         self._cache = None
         self._fingerprint = None
 
+    def where(self, path: str | Path) -> str:
+        """A page as an author finds it: its path in the project (``docs/en/why-slow.md``)."""
+        try:
+            return Path(path).resolve().relative_to(self.package.parent.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
     @property
     def cache(self):
-        """The store for this fingerprint; a corrupted store is thrown away and rebuilt."""
+        """The store for this fingerprint; a damaged store is said, thrown away and rebuilt."""
         if self._cache is None:
             folder = self.cache_root / self.fingerprint
-            if self.cache_root.is_dir():  # entries of other fingerprints can never match again
-                for old in self.cache_root.iterdir():
-                    if old != folder:
-                        _remove(old)
-            self._cache = _open(folder)
+            with self._locked("store"):
+                if self.cache_root.is_dir():  # entries of other fingerprints can never match
+                    for old in self.cache_root.iterdir():
+                        if old != folder and old.name != _LOCKS:
+                            _remove(old)
+                self._cache = _open(folder)
         return self._cache
+
+    @contextlib.contextmanager
+    def _locked(self, name: str, waiting: str | None = None):
+        """An exclusive lock shared by every build of this checkout, released by the kernel
+        when its holder exits, however it exits (``flock``: a killed build holds nothing)."""
+        folder = self.cache_root / _LOCKS
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / f"{name}.lock", "a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if waiting:
+                    log.info(waiting)
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     @property
     def fingerprint(self) -> str:
@@ -280,7 +391,10 @@ class Executor:
         except KeyError:
             return None
         except Exception as err:  # a damaged entry is a miss, never a crash
-            log.info("execution cache entry unreadable (%s); re-executing", err)
+            log.info(
+                "execution cache entry unreadable (%s); clearing the cache, executing again",
+                _one_line(err),
+            )
             self.cache.clear_cache()
             self._cache = None
             return None
@@ -295,18 +409,26 @@ class Executor:
             self.rows.append(Row(page, language, "cached", time.perf_counter() - start, path))
             self.executed[path] = resolved
             return resolved
+        where = self.where(path)
+        if problems := glue.malformed_references(source):
+            raise ExecutionError("\n".join(f"{where}, {p}" for p in problems))
         nb = read_page(path)
         if not self.enabled:
-            resolved = glue.resolve(nb, page, executed=False)  # still offered for download
+            resolved = glue.resolve(nb, where, executed=False)  # still offered for download
         else:
             key = cache_key(nb)
-            ran = self._lookup(key)
-            status = "cached"
-            if ran is None:
-                status = "executed"
-                ran = self._execute(nb, key, Path(path), page)
+            digest = hashlib.sha256(nbformat.writes(key).encode()).hexdigest()[:16]
+            # Look-up, execution and storing under one lock per page's code: a second build
+            # of this checkout waits here, then finds the first one's entry.
+            waiting = f"{where}: another build is executing this code; waiting to read its result"
+            with self._locked(f"page-{digest}", waiting):
+                ran = self._lookup(key)
+                status = "cached"
+                if ran is None:
+                    status = "executed"
+                    ran = self._execute(nb, key, Path(path), source)
             try:
-                resolved = glue.resolve(with_outputs(nb, ran), page)
+                resolved = glue.resolve(with_outputs(nb, ran), where)
             except glue.GlueError as err:
                 raise ExecutionError(str(err)) from None
             self.rows.append(Row(page, language, status, time.perf_counter() - start, path))
@@ -315,22 +437,59 @@ class Executor:
         self.executed[path] = resolved
         return resolved
 
-    def _execute(
-        self, nb: nbformat.NotebookNode, key: nbformat.NotebookNode, path: Path, page: str
-    ) -> nbformat.NotebookNode:
-        from nbclient.exceptions import CellExecutionError
+    def prune(self, pages: list[Path]) -> int:
+        """Remove every cache entry that none of ``pages`` (every tutorial of every language)
+        would look up: the entries of code since edited. Returns how many went."""
+        keys = [cache_key(read_page(p)) for p in pages]
+        with self._locked("store"):
+            used = set()
+            for key in keys:
+                with contextlib.suppress(KeyError):
+                    used.add(self.cache.match_cache_notebook(key).pk)
+            gone = 0
+            for record in self.cache.list_cache_records():
+                if record.pk not in used:
+                    with contextlib.suppress(KeyError):
+                        self.cache.remove_cache(record.pk)
+                        gone += 1
+        if gone:
+            log.info("execution cache: removed %d entries no page uses", gone)
+        return gone
 
+    def _execute(
+        self, nb: nbformat.NotebookNode, key: nbformat.NotebookNode, path: Path, source: str
+    ) -> nbformat.NotebookNode:
+        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+        where = self.where(path)
+        lines = _cell_lines(source, nb)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        limits = [_time_limit(c.source, n, where, lines) for n, c in enumerate(code, start=1)]
         run = glue.with_snapshots(copy.deepcopy(nb))
+        # Which page code cell each cell of `run` is or follows (snapshots follow one).
+        owner, n = [], 0
+        for cell in run.cells:
+            if cell.cell_type == "code" and glue.SNAPSHOT_TAG not in cell.metadata.get("tags", []):
+                n += 1
+            owner.append(n)
+        by_cell = {id(cell): limits[owner[i] - 1] for i, cell in enumerate(run.cells) if owner[i]}
         try:
-            self.kernel.run(run, cwd=path.parent)
-        except CellExecutionError as err:
-            cell = _failed_cell(glue.collect_snapshots(run))
-            text = _ANSI.sub("", str(err)).strip()  # nbclient colours tracebacks for terminals
-            summary = text.splitlines()[-1] if text else repr(err)
+            self.kernel.run(run, cwd=path.parent, timeout=lambda cell: by_cell.get(id(cell)))
+        except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
+            index = self.kernel.failed_at
+            n = owner[index] if index is not None and 0 <= index < len(owner) else 0
             raise ExecutionError(
-                f"{page}: code cell {cell} failed while executing the page: {summary}"
+                _failure(err, where, n, code[n - 1].source if n else "", lines, limits)
             ) from None
         glue.collect_snapshots(run)
+        for n, cell in enumerate((c for c in run.cells if c.cell_type == "code"), start=1):
+            size = _text_size(cell)
+            if size > MAX_TEXT_OUTPUT:
+                raise ExecutionError(
+                    f"{where}: {_cell_name(n, lines)} wrote {size / 1000:,.0f} KB of text output, "
+                    f"more than the {MAX_TEXT_OUTPUT / 1000:.0f} KB a cell may publish "
+                    "(MAX_TEXT_OUTPUT); print less, e.g. a summary or every 100th step"
+                )
         ran_for = sum(_seconds(c) for c in run.cells if c.cell_type == "code")
         # Pages share one kernel, so renumber each page's cells 1..n as a kernel of its own would.
         for n, cell in enumerate((c for c in run.cells if c.cell_type == "code"), start=1):
@@ -380,16 +539,33 @@ class Executor:
         return "\n".join(lines)
 
 
+_LOCKS = ".locks"  # the lock files' folder beside the stores
+
+
+def _one_line(err: BaseException) -> str:
+    """An error's first line (SQLAlchemy's messages go on with the SQL and a link)."""
+    text = str(err).strip().split("\n", 1)[0]
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
 def _open(folder: Path):
+    """The store in ``folder``; a damaged database is said in one line, then rebuilt."""
+    import sqlite3
+
     from jupyter_cache import get_cache
+    from sqlalchemy.exc import DatabaseError
 
     try:
         cache = get_cache(folder)
-        cache.list_cache_records()  # touches the database: fails here if it is corrupt
+        cache.list_cache_records()  # touches the database: fails here if it is damaged
         return cache
-    except Exception as err:  # any damage means: start again
+    except (DatabaseError, sqlite3.DatabaseError, OSError, ValueError) as err:
         # info, not warning: --strict would turn a recovered cache into a failed build
-        log.info("execution cache at %s is unreadable (%s); rebuilding it", folder, err)
+        log.info(
+            "execution cache %s is damaged (%s); rebuilding it: every page executes again",
+            folder / "global.db",
+            _one_line(getattr(err, "orig", None) or err),
+        )
         _remove(folder)
         return get_cache(folder)
 
@@ -413,9 +589,92 @@ def _seconds(cell: nbformat.NotebookNode) -> float:
     return max((end - start).total_seconds(), 0.0)
 
 
-def _failed_cell(nb: nbformat.NotebookNode) -> int:
-    """The 1-based number of the code cell whose output holds the error."""
-    for n, cell in enumerate((c for c in nb.cells if c.cell_type == "code"), start=1):
-        if any(out.get("output_type") == "error" for out in cell.get("outputs", [])):
-            return n
-    return 0
+def _cell_lines(source: str, nb: nbformat.NotebookNode) -> list[int]:
+    """The line of the page where each code cell's fence opens (empty if they do not pair up:
+    then messages name the cell by number only)."""
+    lines = fence_lines(source)
+    return lines if len(lines) == sum(c.cell_type == "code" for c in nb.cells) else []
+
+
+def _page_line(n: int, lines: list[int], line_in_cell: int | None = None) -> int | None:
+    """The page line of code cell ``n``'s first line, or of its ``line_in_cell``."""
+    if not lines or not 0 < n <= len(lines):
+        return None
+    return lines[n - 1] + (line_in_cell or 1)
+
+
+def _cell_name(n: int, lines: list[int], line_in_cell: int | None = None) -> str:
+    """``code cell 4 (line 57)``: the cell's number, and the page line of its first line of
+    code, or of its ``line_in_cell`` when known."""
+    line = _page_line(n, lines, line_in_cell)
+    return f"code cell {n}" + (f" (line {line})" if line else "")
+
+
+def _time_limit(source: str, n: int, where: str, lines: list[int]) -> float:
+    """A cell's time limit in seconds: its ``#| timeout: <seconds>``, or CELL_TIMEOUT_S. An
+    option the build does not know, or a limit that is not a positive number, is an error."""
+    options = cell_options(source)
+    for name in options:
+        if name not in CELL_OPTIONS:
+            known = ", ".join(f"#| {k}" for k in CELL_OPTIONS)
+            raise ExecutionError(
+                f"{where}: {_cell_name(n, lines)} has an unknown cell option '#| {name}' "
+                f"(known: {known})"
+            )
+    if "timeout" not in options:
+        return CELL_TIMEOUT_S
+    value = options["timeout"].removesuffix("s").strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise ExecutionError(
+            f"{where}: {_cell_name(n, lines)}: '#| timeout: {options['timeout']}' is not a time "
+            "limit; write a number of seconds above 0, e.g. '#| timeout: 20'"
+        )
+    return seconds
+
+
+def _failure(err, where: str, n: int, source: str, lines: list[int], limits) -> str:
+    """The author's message for a cell that failed, timed out or took the kernel down."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    if isinstance(err, CellTimeoutError):
+        limit = limits[n - 1] if n else CELL_TIMEOUT_S
+        origin = (
+            "its '#| timeout'"
+            if "timeout" in cell_options(source)
+            else "the default, CELL_TIMEOUT_S in extensions/sitebuild/execution.py"
+        )
+        return (
+            f"{where}: {_cell_name(n, lines)} did not finish within its time limit of "
+            f"{limit:g} s ({origin}) and was stopped with its kernel; a loop that never ends? "
+            "A cell that needs longer sets '#| timeout: <seconds>' as its first line"
+        )
+    if isinstance(err, DeadKernelError):
+        return (
+            f"{where}: the kernel died while executing {_cell_name(n, lines)} "
+            "(out of memory, or the code ended its process)"
+        )
+    text = _ANSI.sub("", str(err)).strip()  # nbclient colours tracebacks for terminals
+    at = _CELL_LINE.search(text)
+    line = _page_line(n, lines, int(at.group(1)) if at else None)
+    claim = _CLAIM.search(source)
+    if err.ename == "AssertionError" and claim:
+        said = _ANSI.sub("", err.evalue).strip() or "(the assertion has no message)"
+        cell = f"code cell {n}" + (f", line {line}" if line else "")
+        return f'{where}: a claim of the text no longer holds ({cell}, "{claim.group(1)}"): {said}'
+    summary = text.splitlines()[-1] if text else repr(err)
+    failed = "failed" + (f" (line {line})" if line else "")
+    return f"{where}: code cell {n} {failed} while executing the page: {summary}"
+
+
+def _text_size(cell: nbformat.NotebookNode) -> int:
+    """Bytes of text a cell publishes: its streams and its outputs' plain-text forms."""
+    size = 0
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            size += len(out.get("text", "").encode())
+        size += len(str(out.get("data", {}).get("text/plain", "")).encode())
+    return size

@@ -8,6 +8,7 @@ them on the real site and on deliberately broken copies, and show that each one 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import io
 import json
 import re
@@ -18,7 +19,7 @@ from pathlib import Path
 import jupytext
 from bs4 import BeautifulSoup
 
-from extensions.sitebuild.code import without_comments
+from extensions.sitebuild.code import fence_lines, without_comments
 from extensions.sitebuild.execution import is_tutorial
 from extensions.sitebuild.project import languages
 
@@ -69,20 +70,76 @@ def _page_parity(docs: Path, name: str, default: str, lang: str) -> list[str]:
         if any(is_tutorial(p) for p in paths.values()):
             problems.append(f"{name}: a tutorial in one language only ({default}, {lang})")
         return problems
+    return problems + code_differences(docs, name, default, lang)
+
+
+def code_differences(docs: Path, name: str, default: str, lang: str) -> list[str]:
+    """How the code cells of tutorial ``name`` differ between ``default`` and ``lang``,
+    comments aside: one problem per differing cell, with the differing lines as a diff (the
+    build fails on these, extensions/hooks/execution.py)."""
+    paths = {k: docs / k / name for k in (default, lang)}
+    texts = {k: p.read_text(encoding="utf-8") for k, p in paths.items()}
     cells = {
-        k: [without_comments(c.source) for c in jupytext.read(p).cells if c.cell_type == "code"]
-        for k, p in paths.items()
-    }
+        k: [without_comments(c.source) for c in jupytext.reads(t, fmt="md").cells
+            if c.cell_type == "code"]
+        for k, t in texts.items()
+    }  # fmt: skip
+    lines = {k: fence_lines(t) for k, t in texts.items()}
     a_cells, b_cells = cells[default], cells[lang]
+    problems = []
     if len(a_cells) != len(b_cells):
         problems.append(
             f"{name}: {default} has {len(a_cells)} code cells, {lang} has {len(b_cells)}"
         )
     for n, (a, b) in enumerate(zip(a_cells, b_cells, strict=False), start=1):
-        if a != b:
+        if a == b:
+            continue
+        at = {k: f"{k}/{name}" + (f":{lines[k][n - 1]}" if n <= len(lines[k]) else "")
+              for k in (default, lang)}  # fmt: skip
+        diff = difflib.unified_diff(
+            a.splitlines(), b.splitlines(), at[default], at[lang], n=1, lineterm=""
+        )
+        shown = "\n".join("    " + line for line in diff)
+        problems.append(
+            f"{name}: code cell {n} differs between {default} and {lang} "
+            f"(comments aside; the code of a tutorial is the same in every language):\n{shown}"
+        )
+    return problems
+
+
+def code_parity(docs: Path, langs: Sequence[str] = LANGUAGES) -> list[str]:
+    """Every tutorial's code cells, comments aside, the same in every language as in the
+    default one: the build checks this before executing anything."""
+    problems = []
+    default = langs[0]
+    for lang in langs[1:]:
+        for name in sorted(pages(docs, default) & pages(docs, lang)):
+            if is_tutorial(docs / default / name) and is_tutorial(docs / lang / name):
+                problems += code_differences(docs, name, default, lang)
+    return problems
+
+
+_HEADING_WITH_ID = re.compile(r"<h([1-6])\b[^>]*?\sid=\"([^\"]*)\"[^>]*>(.*?)</h\1>", re.DOTALL)
+
+
+def duplicate_heading_ids(html: str) -> list[str]:
+    """Every id that two headings of one page's ``html`` share: a link to it, and the table of
+    contents' entry for the second, lead to the first. Markdown pages get ``_1`` suffixes from
+    the toc extension; a notebook page's headings are named by nbconvert, from their text alone."""
+    seen: dict[str, str] = {}
+    problems = []
+    for m in _HEADING_WITH_ID.finditer(html):
+        ident = m.group(2)
+        text = " ".join(BeautifulSoup(m.group(3), "html.parser").get_text(" ").split())
+        text = text.rstrip("¶ ").strip()
+        if ident in seen:
             problems.append(
-                f"{name}: code cell {n} differs between {default} and {lang} ({lang}: {b[:60]!r})"
+                f'two headings have the id "{ident}" ("{seen[ident]}" and "{text}"): links to '
+                f"#{ident} and the contents' entry of the second lead to the first; give them "
+                "different text"
             )
+        else:
+            seen[ident] = text
     return problems
 
 

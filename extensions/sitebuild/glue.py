@@ -30,9 +30,11 @@ from typing import Any
 
 import nbformat
 
+from extensions.sitebuild.code import cell_options
+
 MIME = "application/vnd.sinfit.glue+json"
 HIDE = "#| hide"
-_SNAPSHOT_TAG = "sinfit-glue-snapshot"
+SNAPSHOT_TAG = _SNAPSHOT_TAG = "sinfit-glue-snapshot"  # marks the build's own cells
 
 # Runs in the kernel after each code cell. Every name it binds starts with "_", which the
 # snapshot itself skips, and is deleted again; only the previous snapshot stays, for the diff.
@@ -102,8 +104,54 @@ class GlueError(ValueError):
 
 
 def is_hidden(source: str) -> bool:
-    """A hidden cell: runs at build time and in the snippet tests, never shown."""
-    return source.lstrip().split("\n", 1)[0].strip() == HIDE
+    """A hidden cell: runs at build time and in the snippet tests, never shown. ``#| hide``
+    may stand among the cell's other leading options (``#| timeout: 20``)."""
+    return "hide" in cell_options(source)
+
+
+# Where prose ends: code blocks (their braces are Python's) and the expected-output block.
+_NOT_CITING = re.compile(
+    r"^```.*?^```|<!--pytest-codeblocks:expected-output-->\s*<!--.*?-->", re.DOTALL | re.MULTILINE
+)
+_BRACES = re.compile(r"\{\{|\}\}")
+
+
+def _blank(m: re.Match[str]) -> str:
+    """The match as spaces, its line breaks kept: what is left keeps its line numbers."""
+    return re.sub(r"[^\n]", " ", m.group())
+
+
+def malformed_references(text: str) -> list[str]:
+    """``line N: ...`` for every ``{{`` or ``}}`` of a page's prose (``text``, the whole
+    Markdown source) that is not part of a well-formed reference ``{{ name:format }}``.
+
+    Checked on the source, before anything runs: an unclosed ``{{ final_loss:.2f`` is not a
+    reference to :func:`fill`, so it used to reach the reader as literal text."""
+    # A reference across a blank line is an unclosed one that a later '}}' seems to close.
+    prose = _REFERENCE.sub(
+        lambda m: m.group() if "\n\n" in m.group() else _blank(m), _NOT_CITING.sub(_blank, text)
+    )
+    problems = []
+    reported_end = -1  # the '}}' closing a malformed citation already reported
+    for m in _BRACES.finditer(prose):
+        line = prose.count("\n", 0, m.start()) + 1
+        rest = text[m.start() :].split("\n", 1)[0]
+        if m.group() == "}}":
+            if m.start() != reported_end:
+                problems.append(f"line {line}: a '}}}}' with no '{{{{' before it: {rest[:60]!r}")
+            continue
+        end = prose.find("}}", m.end())
+        following = prose.find("{{", m.end())
+        if end == -1 or (following != -1 and following < end) or "\n\n" in prose[m.end() : end]:
+            problems.append(f"line {line}: unclosed citation {rest[:60]!r} (no '}}}}' after it)")
+        else:
+            reported_end = end
+            written = text[m.start() : end + 2].replace("\n", " ")
+            problems.append(
+                f"line {line}: malformed citation {written!r}; a citation is "
+                "{{ name:format }}, e.g. {{ best_loss:.2f }} or {{ shape.highest.x:.1f }}"
+            )
+    return problems
 
 
 def strip_references(text: str) -> str:

@@ -48,11 +48,20 @@ def expected(text: str) -> str | None:
     return m.group("body") if m else None
 
 
+_LAST_CODE_BLOCK = re.compile(r"^```python[ \t]*\n.*?^```[ \t]*$", re.DOTALL | re.MULTILINE)
+
+
 def with_expected(text: str, output: str) -> str:
-    """The page with its expected-output block holding ``output``."""
-    if not _BLOCK.search(text):
-        raise ValueError("no <!--pytest-codeblocks:expected-output--> block")
-    return _BLOCK.sub(lambda m: m.group("head") + output + m.group("tail"), text, count=1)
+    """The page with its expected-output block holding ``output``. A page without one gets
+    it right after its last code block, where pytest-codeblocks looks for it."""
+    if _BLOCK.search(text):
+        return _BLOCK.sub(lambda m: m.group("head") + output + m.group("tail"), text, count=1)
+    blocks = list(_LAST_CODE_BLOCK.finditer(text))
+    if not blocks:
+        raise ValueError("no ```python code block to put the expected-output block after")
+    end = blocks[-1].end()
+    block = f"\n\n<!--pytest-codeblocks:expected-output-->\n<!--\n```\n{output}```\n-->"
+    return text[:end] + block + text[end:]
 
 
 def stale(root: Path, executor: Executor, names: set[str] | None = None) -> dict[Path, str]:
@@ -93,11 +102,13 @@ def main(argv: list[str] | None = None) -> int:
         executor.kernel.stop()
     for page in found:
         name = page.relative_to(root)
+        text = page.read_text(encoding="utf-8")
+        state, done = ("stale", "rewritten") if expected(text) is not None else ("missing", "added")
         if args.check:
-            print(f"{name}: expected-output block is stale; run `{COMMAND}`")
+            print(f"{name}: expected-output block is {state}; run `{COMMAND}`")
         else:
-            page.write_text(with_expected(page.read_text(encoding="utf-8"), found[page]), "utf-8")
-            print(f"{name}: expected-output block rewritten")
+            page.write_text(with_expected(text, found[page]), "utf-8")
+            print(f"{name}: expected-output block {done}")
     if not found:
         print("every expected-output block matches its execution")
     return 1 if args.check and found else 0

@@ -14,19 +14,21 @@ pytestmark = pytest.mark.usefixtures("warm_cache")
 
 def test_a_failing_cell_fails_the_build_and_names_the_page(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project", with_cache=True)
-    page = project / "docs" / "ko" / "hand-gradients.md"
-    text = page.read_text(encoding="utf-8")
-    broken = text.replace(
-        "y_random = a + b", 'raise ValueError("deliberately broken")\ny_random = a + b', 1
-    )
-    assert broken != text
-    page.write_text(broken, encoding="utf-8")
+    # In both languages: code that differs between them fails the build before it runs.
+    for language in ("en", "ko"):
+        page = project / "docs" / language / "hand-gradients.md"
+        text = page.read_text(encoding="utf-8")
+        broken = text.replace(
+            "y_random = a + b", 'raise ValueError("deliberately broken")\ny_random = a + b', 1
+        )
+        assert broken != text
+        page.write_text(broken, encoding="utf-8")
 
     site = tmp_path / "site"
     proc = run_build(project, site)
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0
-    assert "ko/hand-gradients.md: code cell 4 failed" in output
+    assert "docs/en/hand-gradients.md: code cell 4 failed (line " in output
     assert "deliberately broken" in output
     assert "\x1b[" not in output, "no terminal colour codes in a log"
     # nothing half-published: no page of the broken language carries a traceback

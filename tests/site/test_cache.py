@@ -104,11 +104,17 @@ def test_code_edit_moves_the_glued_numbers_of_both_languages(project: Project) -
         assert changed, f"{language}: no cited number moved"
 
 
-def test_code_edit_in_one_language_executes_that_language(project: Project) -> None:
-    project.edit(project.page("ko"), 'print("edited", x.shape)', 'print("only ko", x.shape)')
-    assert project.build() == {EN: "cached", KO: "executed"}
-    assert "only ko torch.Size" in project.html("ko")
-    assert "only ko" not in project.html("en")
+def test_code_edit_in_one_language_fails_the_build_before_executing(project: Project) -> None:
+    page = project.page("ko")
+    text = page.read_text(encoding="utf-8")
+    project.edit(page, 'print("edited", x.shape)', 'print("only ko", x.shape)')
+    proc = run_build(project.root, project.site, env={"PYTHONPATH": str(project.root)})
+    page.write_text(text, encoding="utf-8")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert f"docs/{PAGE}.md: code cell " in output and "differs between en and ko" in output
+    assert '-print("edited", x.shape)\n    +print("only ko", x.shape)' in output
+    assert not REPORT_ROW.findall(output), "nothing was executed"
 
 
 def test_sinfit_edit_executes_again_with_the_new_library(project: Project) -> None:
@@ -117,20 +123,20 @@ def test_sinfit_edit_executes_again_with_the_new_library(project: Project) -> No
         'return "y = " + " ".join(terms)',
         'return "y(x) = " + " ".join(terms)',
     )
-    assert project.build() == {EN: "executed", KO: "executed"}
+    assert project.build() == {EN: "executed", KO: "cached"}
     assert "y(x) = 1.5410" in project.html("en")
 
 
 def test_corrupted_cache_is_rebuilt_without_a_crash(project: Project) -> None:
     (db,) = project.cache.glob("*/global.db")
     db.write_bytes(b"this is not a database")
-    assert project.build() == {EN: "executed", KO: "executed"}
+    assert project.build() == {EN: "executed", KO: "cached"}
     assert project.build() == {EN: "cached", KO: "cached"}
 
 
 def test_missing_cache_is_rebuilt(project: Project) -> None:
     shutil.rmtree(project.cache)
-    assert project.build() == {EN: "executed", KO: "executed"}
+    assert project.build() == {EN: "executed", KO: "cached"}
 
 
 def test_make_clean_removes_the_cache(project: Project) -> None:

@@ -91,7 +91,7 @@ def test_ctrl_c_stops_with_one_line_and_no_kernel_left(project: Path) -> None:
     _, err = build.communicate(timeout=30)
     assert build.returncode == 130
     tail = err.strip().splitlines()[-1]
-    assert tail == "Interrupted: build stopped, kernel shut down."
+    assert tail == "Interrupted: build stopped, kernel shut down, unfinished site removed."
     assert "Traceback" not in err and "AssertionError" not in err
     assert wait_gone(kernel, 5), "the kernel outlived the build"
 
