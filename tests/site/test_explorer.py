@@ -16,7 +16,8 @@ from tests.conftest import LANGUAGES, ROOT, page_path, serious_violations
 STEM = "why-slow"
 WIDTHS = [390, 1280]
 LABELS = {"en": "Learning rate", "ko": "학습률"}
-DIVERGED = {"en": "diverged at epoch", "ko": "에폭에서 발산"}
+DIVERGED = {"en": "diverges: L = ∞ at t =", "ko": "발산: t ="}
+BOUND = {"en": "stability bound", "ko": "안정 한계"}
 
 
 def open_explorer(browser, url: str, width: int, scheme: str = "light"):
@@ -73,16 +74,45 @@ def test_the_keyboard_moves_the_rate_and_the_drawn_curves(
     after = state(page)
     assert after["value"] == str(int(before["value"]) + 1)
     assert after["output"] != before["output"]
-    assert after["output"].startswith("lr ")
+    assert after["output"].startswith("η = ")  # the position, a fraction of each bound
+    assert "\u00d710⁻" in after["output"]  # each basis's own rate, as sinfit.rate_label writes it
     assert after["loss"][0] != before["loss"][0], "the drawn loss curve did not change"
     assert after["fit"][0] != before["fit"][0], "the drawn cubic did not change"
 
-    page.keyboard.press("End")  # the largest rate, above the stability bound
+    page.keyboard.press("End")  # 1.25 times each basis's own stability bound
     last = state(page)
-    assert DIVERGED.get(language, DIVERGED["en"]) in last["output"]
-    assert last["fit"][0] == "", "a diverged run has no fitted cubic to draw"
+    # the cliff in both panes: both bases diverge, and neither has a fitted cubic to draw
+    assert last["output"].count(DIVERGED.get(language, DIVERGED["en"])) == 2
+    assert last["fit"] == ["", ""], "a diverged run has no fitted cubic to draw"
     assert slider.get_attribute("aria-valuetext") == last["output"].split(" · ")[0]
     assert page.errors == []  # type: ignore[attr-defined]
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_explorer_text_is_12_px_or_more_with_its_caption_and_bound_in_the_page_language(
+    browser, site_url: str, language: str, width: int
+) -> None:
+    page = open_explorer(browser, site_url + page_path(language, STEM), width)
+    figure = page.locator(".sinfit-explorer")
+    assert BOUND.get(language, BOUND["en"]) in figure.locator(".sinfit-explorer-bound").inner_text()
+    caption = figure.locator(":scope > figcaption")
+    assert caption.is_visible() and caption.inner_text().strip()
+    # the smallest text the reader sees: scale labels, subscripts, chart ticks (SVG text is in
+    # the chart's units, drawn at the chart's scale)
+    smallest = page.evaluate(
+        """() => Math.min(...[...document.querySelectorAll(
+            '.sinfit-explorer-scale span, .sinfit-explorer sub, .sinfit-explorer-caption,'
+            + ' .sinfit-explorer text.sinfit-explorer-tick')].map(e => {
+              const size = parseFloat(getComputedStyle(e).fontSize);
+              const svg = e.ownerSVGElement;
+              if (!svg) return size;
+              return size * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            }))"""
+    )
+    assert smallest >= 12, f"text of {smallest:.1f} px on the explorer at {width} px"
     page.close()
 
 
@@ -124,6 +154,11 @@ def test_without_javascript_the_static_picture_shows(browser, site_url: str, lan
     page.wait_for_function(loaded, arg=picture.element_handle(), timeout=5_000)
     assert picture.is_visible()
     assert picture.bounding_box()["width"] >= 300
+    # described and captioned in the page's language, as every figure (the page's alt/caption)
+    korean = any("\uac00" <= ch <= "\ud7a3" for ch in picture.get_attribute("alt"))
+    assert korean == (language == "ko")
+    caption = figure.locator(":scope > figcaption").inner_text()
+    assert caption and any("\uac00" <= ch <= "\ud7a3" for ch in caption) == (language == "ko")
     assert figure.locator(".sinfit-explorer-controls").is_hidden()  # a slider that does nothing
     assert figure.locator(".sinfit-explorer-charts svg").count() == 0
     cdp.detach()
@@ -137,7 +172,8 @@ def test_every_built_explorer_holds_the_same_data_in_every_language(built_site: 
         (figure,) = BeautifulSoup(built.read_text(), "html.parser").select("figure.sinfit-explorer")
         data.append(json.loads(explorer_data(figure, built)))
     assert all(d == data[0] for d in data)
-    assert len(data[0]["rates"]) == 30
+    assert len(data[0]["rates"]) == 30  # the slider's positions
+    assert data[0]["rates"][0] == 0.01 and data[0]["rates"][-1] == 1.25  # times each bound
 
 
 def test_did_it_run_names_a_page_whose_explorer_has_no_data(
