@@ -37,7 +37,7 @@ def test_every_code_cell_is_one_checked_chain(page: Path) -> None:
 def test_a_wrong_expected_output_fails(tmp_path: Path) -> None:
     page = tutorial_pages("en")[0]
     text = page.read_text(encoding="utf-8")
-    wrong = text.replace("epoch  100  loss", "epoch  100  loss 1", 1)
+    wrong = text.replace("t =  100  loss", "t =  100  loss 1", 1)
     assert wrong != text
     (tmp_path / page.name).write_text(wrong, encoding="utf-8")
     proc = subprocess.run(
