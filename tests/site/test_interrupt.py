@@ -104,4 +104,4 @@ def test_sigkill_leaves_no_kernel_and_the_next_build_is_correct(project: Path) -
     proc = run_build(project, project / "site", env={"PYTHONPATH": str(project)})
     assert proc.returncode == 0, proc.stdout + proc.stderr
     html = (project / "site" / PAGE / "index.html").read_text(encoding="utf-8")
-    assert "epoch 1000  loss" in html and "Traceback" not in html
+    assert "t = 1000  loss" in html and "Traceback" not in html

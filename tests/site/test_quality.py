@@ -176,7 +176,7 @@ def test_dark_mode_keeps_plots_and_outputs_readable(browser, site_url: str, lang
     page = open_page(browser, site_url + page_path(language, STEMS[0]), "dark")
     figure = page.locator("img.sinfit-figure").first
     assert figure.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 255, 255)"
-    log = page.locator(".jp-OutputArea-output pre", has_text="epoch 1000").first
+    log = page.locator(".jp-OutputArea-output pre", has_text="t = 1000  loss").first
     assert log.evaluate(CONTRAST) >= 4.5
     page.close()
 
