@@ -15,9 +15,12 @@ compounds and the glossary's other spellings findable; with it switched off
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+
+from extensions.sitebuild.search_korean import FIELDS, without_keywords
 
 HG, AG, MO, WS, WL, HOME = (
     "hand-gradients",
@@ -115,6 +118,7 @@ MUST = [
 
 TOP = 5
 SHARE = 0.95
+GROWTH = 0.20  # the most the Korean words may add to the index a reader downloads
 PLACEHOLDER = {"ko": "검색어를 입력하세요", "en": "Type to start searching"}
 META = ".md-search-result__meta"
 ITEMS = ".md-search-result__list > .md-search-result__item"
@@ -208,3 +212,18 @@ def test_the_query_table_names_real_pages() -> None:
     for query, answers in KOREAN + ENGLISH:
         assert answers <= stems, (query, answers - stems)
     assert set(MUST) <= {q for q, _ in KOREAN}
+
+
+def test_the_korean_words_grow_the_index_by_at_most_a_fifth(built_site: Path) -> None:
+    """The words are in the index, and what a reader downloads grows by at most 20 %: the
+    same index without them is what Material alone writes."""
+    index = (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    material = without_keywords(index)
+    with_words, without = len(index.encode()), len(material.encode())
+    growth = with_words / without - 1
+    print(
+        f"search index: {without} bytes as Material writes it, {with_words} with the Korean "
+        f"words (+{growth:.1%})"
+    )
+    assert all(f'"{field}":' in index for field in FIELDS), "no Korean words in the index"
+    assert growth <= GROWTH, f"the Korean words grow the index by {growth:.1%}"
