@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from extensions.sitebuild.execution import is_tutorial
 from extensions.sitebuild.project import ROOT, languages, mkdocs_config
 
 LINK = re.compile(r"\[([^\]]+)\]\(([\w-]+\.md)\)")
@@ -22,7 +23,9 @@ def nav_pages(items=None) -> list[tuple[str, str]]:
 
 
 def lessons() -> list[str]:
-    return [file for _, file in nav_pages() if file != "index.md"]
+    """The tutorials in nav order: nav's other pages (the home page, the reference) are not
+    lessons, and no list of lessons names them."""
+    return [file for _, file in nav_pages() if is_tutorial(ROOT / "docs" / "en" / file)]
 
 
 def title(language: str, file: str) -> str:
@@ -31,9 +34,13 @@ def title(language: str, file: str) -> str:
 
 
 def test_every_lesson_is_in_nav_and_nav_names_only_pages_that_exist() -> None:
+    in_nav = sorted(file for _, file in nav_pages())
     for language in languages():
-        on_disk = {p.name for p in (ROOT / "docs" / language).glob("*.md")} - {"index.md"}
-        assert sorted(lessons()) == sorted(on_disk), f"{language}: nav and docs/ disagree"
+        on_disk = sorted(p.name for p in (ROOT / "docs" / language).glob("*.md"))
+        assert in_nav == on_disk, f"{language}: nav and docs/ disagree"
+        tutorials = {p.name for p in (ROOT / "docs" / language).glob("*.md") if is_tutorial(p)}
+        assert sorted(lessons()) == sorted(tutorials), f"{language}: a tutorial not in nav"
+    assert "reference.md" in in_nav and "reference.md" not in lessons()
 
 
 def home_problems(language: str, home: str) -> list[str]:

@@ -1,0 +1,95 @@
+"""sinfit's docstrings as the reference page shows them (``docs/*/reference.md``, mkdocstrings).
+
+sinfit's docstrings are written for ``help()`` and for doctest, in Sphinx's habits: an example
+is a run of bare ``>>>`` lines, a name is a role (``:func:`frame_epochs```), and a constant is
+documented by the ``#:`` comment above it. mkdocstrings reads a docstring as Markdown (Google
+style), where a ``>>>`` line is a blockquote three deep with the example's lines run together and
+a role is literal text, ``:func:`` and all; and griffe, which reads the sources for it, takes no
+``#:`` comment for a docstring, so ``BASES`` or ``SINE_COLOR`` would be left off the page.
+
+:func:`markdown_docstring` fences each run of doctest lines as a ``pycon`` code block and writes
+each role as the code span of its name; :func:`comment_docstring` finds a constant's ``#:``
+comment. :class:`DocstringsAsMarkdown` is the griffe extension that applies both to everything
+mkdocstrings loads (``mkdocs.yml``: the python handler's ``extensions``). The docstrings in
+``sinfit/`` stay as they are, and doctest still reads them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from griffe import Docstring, Extension
+
+# :func:`fit_manual`, :class:`sinfit.Cubic`, :meth:`_repr_html_`: Sphinx's Python roles.
+_ROLE = re.compile(r":(?:py:)?(?:func|class|meth|attr|data|mod|exc|obj|const):`~?([^`]+)`")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*\s*(?::[^=]+)?=")
+
+
+def markdown_docstring(text: str) -> str:
+    """``text`` (a docstring) with its doctest examples fenced and its roles as code spans.
+
+    An example is a line starting with ``>>>`` and every line after it up to a blank one
+    (its ``...`` continuations and the expected output), as doctest reads it. Lines already in a
+    fenced block are left alone."""
+    out: list[str] = []
+    in_fence = in_example = False
+    indent = ""  # the example's, for its closing fence
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if in_example and not stripped:
+            out.append(indent + "```")
+            in_example = False
+        if not in_example and not in_fence and stripped.startswith(">>>"):
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(indent + "```pycon")
+            in_example = True
+        elif not in_example and _FENCE.match(line):
+            in_fence = not in_fence
+        if not in_example and not in_fence:
+            line = _ROLE.sub(lambda m: f"`{m.group(1)}`", line)
+        out.append(line)
+    if in_example:
+        out.append(indent + "```")
+    return "\n".join(out)
+
+
+def comment_docstring(lines: Sequence[str], lineno: int) -> str | None:
+    """The ``#:`` comment documenting the assignment on line ``lineno`` (1-based) of ``lines``,
+    as Sphinx reads it: the ``#:`` lines right above it, or above the run of assignments it
+    ends (``SINE_COLOR = ...`` then ``FIT_COLOR = ...`` under one comment); None if none."""
+    i = lineno - 2
+    while i >= 0 and _ASSIGNMENT.match(lines[i]) and not lines[i].startswith("#:"):
+        i -= 1
+    comment = []
+    while i >= 0 and lines[i].startswith("#:"):
+        comment.insert(0, lines[i][2:].strip())
+        i -= 1
+    return " ".join(comment) or None
+
+
+class DocstringsAsMarkdown(Extension):
+    """Every docstring that mkdocstrings loads as the page can show it, once the package's
+    tree is complete."""
+
+    def on_object(self, *, obj: Any, **kwargs: Any) -> None:
+        """Each object of the package's tree, the package itself aside."""
+        if obj.docstring is None and obj.is_attribute and obj.lineno:
+            try:
+                lines = obj.lines_collection[obj.filepath]
+            except KeyError:  # no source read (a compiled module): nothing to find
+                lines = []
+            if text := comment_docstring(lines, obj.lineno):
+                obj.docstring = Docstring(text, lineno=obj.lineno, parent=obj)
+        _rewrite(obj)
+
+    def on_package(self, *, pkg: Any, **kwargs: Any) -> None:
+        """The package: griffe's ``on_object`` never sees the root of the tree."""
+        _rewrite(pkg)
+
+
+def _rewrite(obj: Any) -> None:
+    if obj.docstring is not None:
+        obj.docstring.value = markdown_docstring(obj.docstring.value)

@@ -1,0 +1,111 @@
+"""sinfit's docstrings as the reference page shows them (extensions/sitebuild/reference.py)."""
+
+from __future__ import annotations
+
+from extensions.sitebuild.project import mkdocs_config
+from extensions.sitebuild.reference import (
+    DocstringsAsMarkdown,
+    comment_docstring,
+    markdown_docstring,
+)
+
+DOCSTRING = """Sample y = sin(x); see :func:`fit_manual` and :class:`~sinfit.Cubic`.
+
+>>> x, y = sine_data(points=5)
+>>> x.shape
+torch.Size([5])
+
+Then prose again, with :data:`BASES`.
+
+    >>> indented = True
+
+```python
+>>> already_fenced  # :func:`kept` as written inside a fence
+```"""
+
+
+def test_doctest_runs_are_fenced_and_roles_become_code_spans() -> None:
+    assert (
+        markdown_docstring(DOCSTRING)
+        == """\
+Sample y = sin(x); see `fit_manual` and `sinfit.Cubic`.
+
+```pycon
+>>> x, y = sine_data(points=5)
+>>> x.shape
+torch.Size([5])
+```
+
+Then prose again, with `BASES`.
+
+    ```pycon
+    >>> indented = True
+    ```
+
+```python
+>>> already_fenced  # :func:`kept` as written inside a fence
+```"""
+    )
+
+
+def test_a_docstring_without_examples_or_roles_is_unchanged_and_the_rewrite_is_idempotent() -> None:
+    plain = "The loss.\n\nArgs:\n    x: the points, ``x ** 2`` >= 0.\n"
+    assert markdown_docstring(plain) == plain
+    once = markdown_docstring(DOCSTRING)
+    assert markdown_docstring(once) == once
+
+
+SOURCE = """\
+import math
+
+#: The lesson's sample:
+#: 1000 points.
+DEFAULT_POINTS = 1000
+#: One colour each.
+SINE_COLOR = "tab:green"
+FIT_COLOR: str = "tab:orange"
+
+UNDOCUMENTED = 1
+# an ordinary comment
+ALSO_UNDOCUMENTED = 2
+""".splitlines()
+
+
+def test_a_constant_takes_the_hash_colon_comment_above_it_or_above_its_run() -> None:
+    def doc(name: str) -> str | None:
+        (line,) = [n for n, text in enumerate(SOURCE, start=1) if text.startswith(name)]
+        return comment_docstring(SOURCE, line)
+
+    assert doc("DEFAULT_POINTS") == "The lesson's sample: 1000 points."
+    assert doc("SINE_COLOR") == doc("FIT_COLOR") == "One colour each."
+    assert doc("UNDOCUMENTED") is None and doc("ALSO_UNDOCUMENTED") is None
+
+
+def test_the_extension_rewrites_the_package_and_every_object_griffe_loads() -> None:
+    import griffe
+
+    extensions = griffe.Extensions()
+    extensions.add(DocstringsAsMarkdown())
+    package = griffe.load("sinfit", extensions=extensions)
+    # The package's own docstring (griffe's on_object skips the root) and a function's.
+    for obj in (package, package["sine_data"]):
+        text = obj.docstring.value
+        assert "```pycon\n>>> " in text, text
+        assert all(
+            line.startswith("```") or not line.lstrip().startswith(">>>")
+            for line in text.split("```pycon")[0].splitlines()
+        ), text
+    assert ":func:`" not in package["fit_snapshots"].docstring.value
+    for constant in ("BASES", "SINE_COLOR", "FIT_COLOR"):  # documented by #: comments
+        assert package[constant].docstring is not None, constant
+
+
+def test_mkdocs_yml_loads_the_extension_from_this_module() -> None:
+    plugins = {
+        name: options
+        for entry in mkdocs_config()["plugins"]
+        for name, options in (entry.items() if isinstance(entry, dict) else [(entry, {})])
+    }
+    python = plugins["mkdocstrings"]["handlers"]["python"]["options"]
+    assert "extensions/sitebuild/reference.py:DocstringsAsMarkdown" in python["extensions"]
+    assert plugins["autorefs"]["resolve_closest"] is True, "one reference page per language"
