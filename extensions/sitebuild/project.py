@@ -15,6 +15,7 @@ PROJECT_PARTS = (
     "sinfit",
     "pyproject.toml",
     "README.md",
+    "glossary.toml",  # Korean search reads the course's terms
     "LICENSE",
 )
 
