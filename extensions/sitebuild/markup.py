@@ -19,7 +19,9 @@ a fifth. Two things in a tutorial's HTML weigh and show nothing:
   between tags or words shows as one space, as one line break does. Only text between tags
   is touched, and only HTML's white space (not a no-break space): not tags and their
   attribute values, comments, nor what is inside ``<pre>``, ``<code>``, ``<textarea>``,
-  ``<kbd>``, ``<script>`` and ``<style>``, where spaces count or are code.
+  ``<kbd>``, ``<script>`` and ``<style>``, where spaces count or are code, nor the hidden text
+  mkdocs-jupyter's copy button puts on the clipboard (``<div class="clipboard-copy-txt">``:
+  a cell's code as the reader pastes it, indentation and all).
 
 Plain functions on HTML strings; ``first_visit.finish_site`` applies them to every page.
 """
@@ -32,6 +34,7 @@ import re
 # is code, comments, and tags with their attribute values.
 _NOT_TEXT = re.compile(
     r"<(pre|code|textarea|kbd|script|style)\b.*?</\1\s*>|<!--.*?-->"
+    r"|<div class=\"clipboard-copy-txt\"[^>]*>[^<]*</div\s*>"
     r"|<(?:[^\"'>]|\"[^\"]*\"|'[^']*')*>",
     re.S | re.I,
 )

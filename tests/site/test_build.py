@@ -230,6 +230,21 @@ def test_each_tutorial_ends_saying_how_it_was_executed_as_the_report_does(built_
             assert all(w in text for w in words.get(language, ())), text
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_copy_button_copies_each_shown_cell_as_written(built_site: Path, language: str) -> None:
+    """What a reader pastes is the page's code, indentation and all (hidden cells are not
+    shown, so they have no button)."""
+    for stem in tutorials():
+        html = soup(page_dir(built_site, language, stem) / "index.html")
+        copied = [div.get_text() for div in html.select("div.clipboard-copy-txt")]
+        shown = [
+            c.source.strip()
+            for c in jupytext_cells(language, stem)
+            if c.cell_type == "code" and not c.source.lstrip().startswith("#| hide")
+        ]
+        assert [c.strip() for c in copied] == shown, f"{language}/{stem}: copied code differs"
+
+
 def jupytext_cells(language: str, stem: str):
     import jupytext
 

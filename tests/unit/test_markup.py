@@ -53,6 +53,18 @@ def test_indentation_goes_outside_and_stays_inside_where_spaces_count() -> None:
     assert without_indentation(out) == out
 
 
+def test_the_copy_buttons_text_keeps_its_indentation() -> None:
+    # what the copy button puts on the clipboard is code as the reader pastes it
+    page = (
+        "<div>\n  <p>Loop</p>\n"
+        '<div class="clipboard-copy-txt" id="cell-3">for t in range(3):\n'
+        "    if t % 2 == 0:\n        print(t &lt; 2)</div>\n  </div>"
+    )
+    out = without_indentation(page)
+    assert "for t in range(3):\n    if t % 2 == 0:\n        print(t &lt; 2)</div>" in out
+    assert "<div>\n<p>Loop</p>" in out, "the markup around it still loses its indentation"
+
+
 def test_a_page_without_such_elements_keeps_its_words() -> None:
     html = "<p>one\n   two</p>\n\n   <p>three</p>"
     assert without_indentation(html) == "<p>one\ntwo</p>\n<p>three</p>"
