@@ -245,6 +245,14 @@ def test_the_copy_button_copies_each_shown_cell_as_written(built_site: Path, lan
         assert [c.strip() for c in copied] == shown, f"{language}/{stem}: copied code differs"
 
 
+def test_each_page_describes_itself_in_its_language(built_site: Path) -> None:
+    for language in LANGUAGES:
+        for stem in tutorials():
+            html = soup(page_dir(built_site, language, stem) / "index.html")
+            meta = html.select_one('meta[name="description"]')["content"]
+            assert in_korean(meta) == (language == "ko"), f"{language}/{stem}: {meta!r}"
+
+
 def jupytext_cells(language: str, stem: str):
     import jupytext
 
