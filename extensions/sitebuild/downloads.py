@@ -59,7 +59,7 @@ TEXT = {
             "# sinfit이 이미 설치되어 있으면 아무것도 하지 않습니다."
         ),
         "script": (
-            "# sinfit을 설치한 뒤(pip install {wheel}) `python {name}`으로 실행합니다.\n"
+            "# sinfit을 설치한 뒤(pip install {wheel}) `python {name}`로 실행합니다.\n"
             "# 노트북에서 보이는 그림은 스크립트 옆에 파일로 저장됩니다."
         ),
         "proof": (
@@ -200,8 +200,12 @@ def _saving_figure(source: str, name: str) -> str:
         return source + f'\nsave_figure(None, "{name}")'
     lines = source.split("\n")
     start, end = last.lineno - 1, last.end_lineno
-    expression = "\n".join(lines[start:end])
-    return "\n".join([*lines[:start], f'save_figure(\n{expression},\n"{name}",\n)', *lines[end:]])
+    # The expression alone: a comment after it on its last line would swallow the comma that
+    # follows it in the call, so the comment moves above the call.
+    expression = ast.get_source_segment(source, last)
+    after = lines[end - 1].encode()[last.end_col_offset :].decode().strip()
+    call = f'save_figure(\n{expression},\n"{name}",\n)'
+    return "\n".join([*lines[:start], *([after] if after else []), call, *lines[end:]])
 
 
 def script_download(nb: nbformat.NotebookNode, stem: str, wheel_url: str, language: str) -> str:
@@ -220,10 +224,12 @@ def script_download(nb: nbformat.NotebookNode, stem: str, wheel_url: str, langua
             cell.source = _saving_figure(cell.source, f"{stem}-figure-{figures}")
         cell.outputs = []
     header = text(language, "script").format(name=f"{stem}.py", wheel=wheel_url)
-    prelude = nbformat.v4.new_code_cell(f"{header}\nimport sys\n\n\n{SAVE_FIGURE}")
-    if figures:
-        first = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
-        nb.cells.insert(first, prelude)
+    # Every script says how to run it; one that shows figures also gets what saves them.
+    prelude = nbformat.v4.new_code_cell(
+        f"{header}\nimport sys\n\n\n{SAVE_FIGURE}" if figures else header
+    )
+    first = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), len(nb.cells))
+    nb.cells.insert(first, prelude)
     nb.metadata.pop("jupytext", None)
     return jupytext.writes(nb, fmt="py:percent")
 

@@ -54,6 +54,30 @@ def test_the_script_saves_each_figure_and_runs(tmp_path: Path) -> None:
     assert "lesson-figure-1.svg" in proc.stderr
 
 
+def test_a_figure_expression_with_a_trailing_comment_still_runs(tmp_path: Path) -> None:
+    nb = lesson()
+    nb.cells[2].source = (
+        "from matplotlib.figure import Figure\n"
+        "fig = Figure()\nfig.add_subplot().plot([1, 2])\n"
+        "(fig  # the figure, shown\n)  # a closing comment, too"
+    )
+    script = downloads.script_download(nb, "lesson", WHEEL, "ko")
+    (tmp_path / "lesson.py").write_text(script, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "lesson.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "lesson-figure-1.svg").is_file()
+    assert "# a closing comment, too" in script, "the comment is kept, above the call"
+
+
+def test_a_script_without_figures_still_says_how_to_run_it() -> None:
+    nb = lesson()
+    del nb.cells[2]
+    script = downloads.script_download(nb, "plain", WHEEL, "ko")
+    assert "`python plain.py`로 실행합니다" in script and "def save_figure" not in script
+
+
 def test_links_to_other_pages_become_site_addresses() -> None:
     nb = downloads.absolute_links(lesson(), "https://x.example/sinfit/ko/autograd/")
     assert "(https://x.example/sinfit/ko/hand-gradients/#data)" in nb.cells[0].source
