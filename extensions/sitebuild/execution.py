@@ -413,6 +413,9 @@ class Executor:
         if problems := glue.malformed_references(source):
             raise ExecutionError("\n".join(f"{where}, {p}" for p in problems))
         nb = read_page(path)
+        code = enumerate((c.source for c in nb.cells if c.cell_type == "code"), start=1)
+        if problems := glue.names_only_hidden_cells_define(list(code)):
+            raise ExecutionError("\n".join(f"{where}: {p}" for p in problems))
         if not self.enabled:
             resolved = glue.resolve(nb, where, executed=False)  # still offered for download
         else:

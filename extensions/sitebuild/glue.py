@@ -24,6 +24,8 @@ Both languages' pages have the same code, so they cite the same execution: they 
 
 from __future__ import annotations
 
+import ast
+import builtins
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -151,6 +153,58 @@ def malformed_references(text: str) -> list[str]:
                 f"line {line}: malformed citation {written!r}; a citation is "
                 "{{ name:format }}, e.g. {{ best_loss:.2f }} or {{ shape.highest.x:.1f }}"
             )
+    return problems
+
+
+def _bound(tree: ast.AST) -> set[str]:
+    """Every name a piece of code binds (assignments, loops, imports, defs and their arguments,
+    ``with ... as``, ``except ... as``, comprehensions)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+    return names
+
+
+def names_only_hidden_cells_define(cells: list[tuple[int, str]]) -> list[str]:
+    """Each name a shown cell reads that only hidden cells define, with where.
+
+    The downloads (notebook and script) leave hidden cells out, so such a name is defined on
+    the page and undefined in what the reader runs. ``cells`` are (number, source) of the
+    page's code cells in order; a cell that does not parse is left to the execution to report.
+    """
+    shown: set[str] = set(dir(builtins))
+    hidden: dict[str, int] = {}
+    problems = []
+    for number, source in cells:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        if is_hidden(source):
+            for name in _bound(tree) - shown:
+                hidden.setdefault(name, number)
+            continue
+        bound = _bound(tree)
+        read = {
+            n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+        }
+        for name in sorted(read - bound - shown):
+            if name in hidden:
+                problems.append(
+                    f"code cell {number} uses {name!r}, which only hidden cell {hidden[name]} "
+                    "defines: the downloaded notebook and script leave hidden cells out, so "
+                    f"there {name!r} is undefined; define it in shown code"
+                )
+        shown |= bound
     return problems
 
 

@@ -148,3 +148,18 @@ def test_outputs_move_onto_the_page_in_its_own_language() -> None:
     merged = with_outputs(page, ran)
     assert merged.cells[0].source == "한국어" and merged.cells[1].source == "x = 1  # 하나"
     assert merged.cells[1].outputs == ran.cells[1].outputs
+
+
+def test_a_shown_cell_using_a_name_only_a_hidden_cell_defines_is_named() -> None:
+    cells = [
+        (1, "import torch\nx = torch.zeros(3)"),
+        (2, "#| hide\nbest = float(x.sum())\nnote = 'hidden'"),
+        (3, "def f(v):\n    return v + 1\nprint(f(best), [k for k in range(2)], len(x))"),
+        (4, "#| hide\nassert best == 0, 'the text says zero'"),
+        (5, "note = 'shown'\nprint(note)"),
+    ]
+    problems = glue.names_only_hidden_cells_define(cells)
+    assert len(problems) == 1 and problems[0].startswith(
+        "code cell 3 uses 'best', which only hidden cell 2 defines"
+    ), problems
+    assert glue.names_only_hidden_cells_define(cells[:2] + cells[3:]) == []
