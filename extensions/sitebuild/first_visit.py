@@ -414,7 +414,9 @@ def slim(html: str, css: str) -> str:
     for sheet in sheets:
         styled |= styles.styled_classes(sheet, classes, ids, tags, among=tokens)
     html = markup.without_hidden_collapsers(html, "".join(sheets))
-    return markup.without_indentation(markup.without_unstyled_spans(html, styled))
+    html = markup.without_unstyled_spans(html, styled)
+    html = markup.with_copy_from_code(markup.without_math_spelling(html))
+    return markup.without_indentation(html)
 
 
 def _cached(cache: Path, kind: str, suffix: str, make, *key: bytes) -> bytes:

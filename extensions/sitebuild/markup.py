@@ -5,7 +5,7 @@ delivers a page's HTML over a new connection in round trips of 150 ms: about 14.
 first, 29.2 KB in the second and 30.7 KB in each one after (TCP's slow start, capped by the
 line). The first paint waits for the whole HTML, so every round trip a page needs is 150 ms
 on its first and largest paint: 105 KB arrive in four, and a tutorial of 106 to 136 KB pays
-a fifth. Two things in a tutorial's HTML weigh and show nothing:
+a fifth. What in a tutorial's HTML weighs and shows nothing:
 
 * **Spans no rule styles.** Pygments wraps every token of a code cell in a ``<span>`` whose
   class names its kind; the notebook stylesheet colours most kinds, but not plain names
@@ -23,11 +23,23 @@ a fifth. Two things in a tutorial's HTML weigh and show nothing:
   mkdocs-jupyter's copy button puts on the clipboard (``<div class="clipboard-copy-txt">``:
   a cell's code as the reader pastes it, indentation and all).
 
+* **MathML's spelling.** Each formula repeats the MathML namespace (an HTML parser puts
+  ``<math>`` in it anyway), ``display="inline"`` (the default) and spells every operator and
+  Greek letter as a numeric character reference (``&#x02212;``, nine bytes for a three-byte
+  character): a formula-heavy lesson carried 7 KB of it. The formulas keep their markup and
+  their TeX annotation; only these spellings go.
+* **The copy buttons' second copy of the code.** mkdocs-jupyter puts each cell's code twice in
+  the page: highlighted in its ``<pre>`` and as plain text in a hidden
+  ``<div class="clipboard-copy-txt">`` that the cell's copy button names. The ``<pre>``'s text
+  is that code (plus the line break Pygments ends it with), so where it is, the button names
+  the ``<pre>`` and the hidden copy goes: 7 to 11 KB of a long lesson.
+
 Plain functions on HTML strings; ``first_visit.finish_site`` applies them to every page.
 """
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 
 # What is not text: where white space is content (Material's `.md-typeset code` is pre-wrap) or
@@ -43,8 +55,55 @@ _INDENT = re.compile(r"\n[ \t\r\n\f]+")  # HTML's white space, not Python's \s
 _PRE_OR_SKIP = re.compile(r"(<pre\b.*?</pre\s*>)|<script\b.*?</script\s*>|<!--.*?-->", re.S | re.I)
 # A span with one class and only text inside: what Pygments writes for a token.
 _TOKEN = re.compile(r'<span class="([\w-]+)">([^<]*)</span>')
+_ANY_TAG = re.compile(r"<[^>]*>")
 _COLLAPSER = re.compile(r'<div class="jp-Collapser\b[^"]*">\s*</div>\s*')
 _COLLAPSERS_HIDDEN = re.compile(r"\.jp-Collapser\s*\{\s*display\s*:\s*none\b")
+
+
+_MATH = re.compile(r"<math\b.*?</math>", re.S)
+_MATH_HEAD = re.compile(
+    r'<math xmlns="http://www\.w3\.org/1998/Math/MathML"( display="block")?(?: display="inline")?'
+)
+_CHAR_REF = re.compile(r"&#(?:x([0-9A-Fa-f]+)|([0-9]+));")
+_KEPT_REF = frozenset("<>&\"'")  # what must stay a reference in text or attribute values
+# A cell's code shown and its copy: the hidden copy (mkdocs-jupyter's) follows its <pre>.
+_PRE_AND_COPY = re.compile(
+    r"(<pre)(>(?:(?!<pre[\s>]).)*?</pre>\s*</div>\s*)"
+    r'<div class="clipboard-copy-txt" id="([^"]+)">([^<]*)</div>\s*',
+    re.S,
+)
+
+
+def without_math_spelling(html: str) -> str:
+    """``html`` with each ``<math>`` element written shorter: without the namespace an HTML
+    parser gives it, the default ``display="inline"``, and with the characters its numeric
+    references name written as themselves (see the module's docstring)."""
+
+    def char(m: re.Match[str]) -> str:
+        code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        c = chr(code)
+        return m.group(0) if c in _KEPT_REF or code < 0x20 or 0x7F <= code < 0xA0 else c
+
+    def formula(m: re.Match[str]) -> str:
+        f = _MATH_HEAD.sub(lambda h: "<math" + (h.group(1) or ""), m.group(0), count=1)
+        return _CHAR_REF.sub(char, f)
+
+    return _MATH.sub(formula, html)
+
+
+def with_copy_from_code(html: str) -> str:
+    """``html`` with each code cell's copy button copying the cell's ``<pre>`` instead of the
+    hidden copy of its code, which goes; a cell whose ``<pre>`` text is not its copy's (but
+    for the line break that ends it) keeps its copy."""
+
+    def one(m: re.Match[str]) -> str:
+        shown = html_lib.unescape(_ANY_TAG.sub("", m.group(2).split("</pre>", 1)[0][1:]))
+        copy = html_lib.unescape(m.group(4))
+        if shown.rstrip("\n") != copy.rstrip("\n"):
+            return m.group(0)
+        return f'{m.group(1)} id="{m.group(3)}"{m.group(2)}'
+
+    return _PRE_AND_COPY.sub(one, html)
 
 
 def without_hidden_collapsers(html: str, css: str) -> str:

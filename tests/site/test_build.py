@@ -236,7 +236,9 @@ def test_the_copy_button_copies_each_shown_cell_as_written(built_site: Path, lan
     shown, so they have no button)."""
     for stem in tutorials():
         html = soup(page_dir(built_site, language, stem) / "index.html")
-        copied = [div.get_text() for div in html.select("div.clipboard-copy-txt")]
+        # the text of what each button names: the cell's <pre> (markup.with_copy_from_code)
+        # or mkdocs-jupyter's hidden copy
+        copied = [html.find(id=b["for"]).get_text() for b in html.select("clipboard-copy[for]")]
         shown = [
             c.source.strip()
             for c in jupytext_cells(language, stem)

@@ -143,3 +143,50 @@ def test_a_pre_in_a_script_or_comment_is_not_a_code_block() -> None:
     )
     out = without_unstyled_spans(html, set())
     assert out.count('<span class="n">') == 2 and out.endswith("<pre>x</pre>")
+
+
+def test_formulas_lose_only_their_redundant_spelling() -> None:
+    from extensions.sitebuild.markup import without_math_spelling
+
+    page = (
+        '<p>&#x02212; stays</p><math xmlns="http://www.w3.org/1998/Math/MathML" '
+        'display="inline"><semantics><mrow><mi>&#x003B7;</mi><mo>&#x02212;</mo><mo>&#x0003C;'
+        '</mo><mo>&#38;</mo></mrow><annotation encoding="application/x-tex">\\eta - &lt;'
+        "</annotation></semantics></math>"
+        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block"><mi>x</mi></math>'
+    )
+    out = without_math_spelling(page)
+    assert out == (
+        "<p>&#x02212; stays</p><math><semantics><mrow><mi>η</mi><mo>\u2212</mo><mo>&#x0003C;</mo>"
+        '<mo>&#38;</mo></mrow><annotation encoding="application/x-tex">\\eta - &lt;'
+        '</annotation></semantics></math><math display="block"><mi>x</mi></math>'
+    )
+    assert without_math_spelling(out) == out
+
+
+COPY_CELL = (
+    '<clipboard-copy for="cell-{n}"></clipboard-copy></div>\n'
+    '<div tabindex="0" class="highlight-ipynb hl-python"><pre><span></span>'
+    '<span class="k">for</span> t <span class="ow">in</span> x<span class="p">:</span>\n'
+    '    <span class="nb">print</span><span class="p">(</span>t &amp; 1<span class="p">)</span>\n'
+    "</pre></div>\n"
+    '<div class="clipboard-copy-txt" id="cell-{n}">{copy}</div>\n'
+    "</div>"
+)
+
+
+def test_copy_buttons_copy_the_code_shown_and_its_hidden_copy_goes() -> None:
+    from extensions.sitebuild.markup import with_copy_from_code
+
+    same = "for t in x:\n    print(t &amp; 1)"
+    output = '<div class="jp-RenderedText"><pre>t: 1\n</pre></div>'
+    page = (
+        output
+        + COPY_CELL.format(n=1, copy=same)
+        + output
+        + COPY_CELL.format(n=2, copy="other code")
+    )
+    out = with_copy_from_code(page)
+    assert out.count("clipboard-copy-txt") == 1 and 'id="cell-2">other code</div>' in out
+    assert '<pre id="cell-1"><span></span>' in out and out.count("<pre id=") == 1
+    assert out.startswith(output) and with_copy_from_code(out) == out
