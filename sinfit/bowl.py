@@ -17,6 +17,7 @@ import torch
 from matplotlib.figure import Figure
 
 from sinfit.errors import SinfitError
+from sinfit.optim import LOSS_COLORS
 from sinfit.plotting import CURVE_SIZE, DisplayFigure
 
 #: The weights' names, in the order of the design matrix's columns 1, x, x², x³.
@@ -70,7 +71,7 @@ def plot_bowl(
         U.numpy(), V.numpy(), above.numpy(), levels=levels, colors="grey", linewidths=0.8
     )
     ax.clabel(contours, fmt=_power_of_ten, fontsize=8)
-    colors = ("tab:blue", "tab:red", "tab:purple")
+    colors = LOSS_COLORS  # as :func:`sinfit.plot_losses` draws the same runs' losses
     for n, ((label, path), color) in enumerate(zip(paths.items(), colors, strict=False)):
         p = path.double()[:, [i, j]].numpy()
         z = 2 + len(paths) - n  # the first path on top: the later ones zig-zag over it

@@ -153,9 +153,9 @@ class LearningRateExplorer:
         )
 
     def static_svg(self) -> str:
-        """The picture without JavaScript, an SVG document: the loss and the fitted curve at the
-        three chosen positions, monomial basis solid, normalized Legendre dotted, the floor and
-        the data dashed; reproducible."""
+        """The picture without JavaScript, an SVG document: the loss (t on a log10(1 + t) scale,
+        as on the site) and the fitted curve at the three chosen positions, monomial basis
+        solid, normalized Legendre dotted, the floor and the data dashed; reproducible."""
         colors = ("#0072b2", "#009e73", "#d55e00")  # told apart with colour blindness too
         fig = DisplayFigure(figsize=(7.2, 3.2), dpi=72, layout="constrained")
         loss_ax, curve_ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": (3, 2)})
@@ -182,8 +182,12 @@ class LearningRateExplorer:
         loss_ax.set_ylim(self.floor / 2, top)
         loss_ax.set_yticks([10.0**p for p in range(1, math.ceil(math.log10(top)), 2)])
         loss_ax.yaxis.set_minor_locator(NullLocator())
+        # t on a log10(1 + t) scale, as the site's explorer draws it: the first steps show
+        loss_ax.set_xscale("function", functions=(_stretch, _unstretch))
         loss_ax.set_xlim(0, self.steps[-1])
-        loss_ax.set_xticks([0, self.steps[-1] // 2, self.steps[-1]])
+        loss_ax.set_xticks([0, *(10**p for p in range(int(math.log10(self.steps[-1])) + 1))])
+        loss_ax.xaxis.set_minor_locator(NullLocator())
+        loss_ax.xaxis.set_major_formatter("{x:g}")
         loss_ax.set_xlabel("t", fontsize=11, labelpad=0)
         loss_ax.set_title("L", fontsize=11)
         loss_ax.legend(fontsize=9, loc="upper right", ncols=2)
@@ -225,6 +229,14 @@ class LearningRateExplorer:
             f'src="data:image/svg+xml;base64,{picture}"></div>\n'
             "</figure>"
         )
+
+
+def _stretch(t: np.ndarray) -> np.ndarray:
+    return np.log10(1 + np.maximum(t, 0))
+
+
+def _unstretch(s: np.ndarray) -> np.ndarray:
+    return 10.0**s - 1
 
 
 def _slim_svg(svg: str) -> str:

@@ -27,8 +27,8 @@
       bound: "안정 한계",
       diverged: "발산: t = {n}에서 L = ∞",
       ended: "t = {n}에서 L = {v}",
-      lossChart: "갱신 횟수 t에 따른 손실 L(로그 눈금), 점선: 가장 좋은 3차 곡선",
-      curveChart: "학습된 3차 곡선 ŷ(실선)과 sin(x)(점선)",
+      lossChart: "갱신 횟수 t에 따른 손실 L(로그 눈금), 파선: 최적 3차 곡선",
+      curveChart: "학습된 3차 곡선 ŷ(실선)과 sin(x)(파선)",
       bases: {
         monomial: ["단항식 기저 1, x, x², x³", "단항식"],
         "legendre-normalized": ["정규화된 르장드르 기저 √(2n+1) Pₙ(x/π)", "정규화된 르장드르"]
@@ -135,6 +135,9 @@
     var id = figure.id || "sinfit-explorer-" + n;
     var log10 = function (v) { return Math.log(v) / Math.LN10; };
     var steps = data.steps, last = steps[steps.length - 1];
+    // The step axis is log10(1 + t): 0, 1, 10, 100, 1000 evenly spaced, so that the first few
+    // steps, where the round bowl does all its work, are as wide as the last nine hundred.
+    var T = function (t) { return log10(1 + t); };
     var fractions = data.rates;  // the slider's positions: fractions of each basis's own bound
 
     controls.querySelector("label").textContent = text.label;
@@ -178,10 +181,11 @@
       panel.appendChild(rateLine);
       charts.appendChild(panel);
 
-      var loss = chart(panel, text.lossChart, names[0] + ": " + text.lossChart, 0, last, bottom, top, id + "-clip-loss-" + k);
+      var loss = chart(panel, text.lossChart, names[0] + ": " + text.lossChart, 0, T(last), bottom, top, id + "-clip-loss-" + k);
       for (var p = bottom + 1; p <= top; p += 2) tickY(loss, p, power(p));
-      for (var q = 0; q <= 2; q++) tickX(loss, last * q / 2, String(Math.round(last * q / 2)), ["start", "middle", "end"][q]);
-      element(loss.svg, "text", { class: "sinfit-explorer-tick", x: loss.x(last * 0.25), y: H - 6, "text-anchor": "middle" }, "t");
+      for (var q = 1; q <= last; q *= 10) tickX(loss, T(q), String(q), q * 10 > last ? "end" : "middle");
+      tickX(loss, 0, "0", "start");
+      element(loss.svg, "text", { class: "sinfit-explorer-tick", x: loss.x((T(1) + T(10)) / 2), y: H - 6, "text-anchor": "middle" }, "t");
       element(loss.svg, "line", { class: "sinfit-explorer-floor", x1: LEFT, x2: W - RIGHT, y1: loss.y(log10(data.floor)), y2: loss.y(log10(data.floor)) });
       var lossPath = element(loss.svg, "path", { class: "sinfit-explorer-loss", "clip-path": loss.clip });
       var blowUp = element(loss.svg, "text", { class: "sinfit-explorer-diverged", y: TOP + FONT + 2 });
@@ -196,16 +200,19 @@
         var losses = basis.loss[i], diverged = basis.diverged[i];
         var lr = "η = " + rate(fractions[i] * basis.bound);
         rateLine.textContent = lr;
+        var px = steps.slice(0, losses.length).map(T);
         var ys = losses.map(function (v) { return Math.min(log10(v), top + 1); });
-        var d = line(loss, steps.slice(0, losses.length), ys);
-        if (diverged !== null) d += " L " + loss.x(diverged).toFixed(1) + " " + loss.y(top + 1).toFixed(1);
-        lossPath.setAttribute("d", d);
+        if (diverged !== null) { px.push(T(diverged)); ys.push(top + 1); }
+        lossPath.setAttribute("d", line(loss, px, ys));
         blowUp.textContent = "";
-        if (diverged !== null) {  // marked where the loss leaves the chart, on its inner side
-          var right = diverged > last / 2;
-          blowUp.textContent = "↑ t = " + diverged;
-          blowUp.setAttribute("x", loss.x(diverged) + (right ? -4 : 4));
+        for (var j = 1; j < ys.length; j++) {  // an arrow where the drawn curve leaves the top
+          if (ys[j] < top) continue;
+          var at = ys[j - 1] >= top ? px[j - 1] : px[j - 1] + (px[j] - px[j - 1]) * (top - ys[j - 1]) / (ys[j] - ys[j - 1]);
+          var right = at > T(last) / 2;
+          blowUp.textContent = "↑";
+          blowUp.setAttribute("x", loss.x(at) + (right ? -2 : 2));
           blowUp.setAttribute("text-anchor", right ? "end" : "start");
+          break;
         }
         var c = basis.cubic[i];  // a + b x + c x^2 + d x^3, the same curve in either basis
         fitPath.setAttribute("d", c ? line(curve, xs, xs.map(function (v) {
