@@ -9,6 +9,7 @@ one PNG per frame plus its player script: ``benchmarks/animation_size.py`` measu
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ import torch
 from sinfit._checks import check_count, check_xy
 from sinfit.errors import SinfitError
 from sinfit.model import Cubic
-from sinfit.plotting import CURVE_SIZE, FIT_COLOR, SINE_COLOR, DisplayFigure
+from sinfit.plotting import FIT_COLOR, PHONE_WIDTH, SINE_COLOR, DisplayFigure
 from sinfit.train import DEFAULT_LR, fit_manual
 
 
@@ -73,24 +74,39 @@ def _path_d(points: np.ndarray) -> str:
     return "M " + " L ".join(f"{px:.1f} {py:.1f}" for px, py in points)
 
 
+#: Narrow in inches, like the phone-ready still figures, so that its text stays readable when
+#: the picture shrinks to a phone's width.
+ANIMATION_SIZE = (PHONE_WIDTH, 4.0)
+#: The colour of the numbers that report the curve's ends (a darker orange than the curve's
+#: own, for contrast with the white background).
+FIT_TEXT = "#b35900"
+#: The y range the animation shows: sin(x) and the late fit fill it; what lies outside is
+#: reported by the numbers at the frame's bottom (or top) corners (:func:`_end_labels`).
+YLIM = (-1.8, 1.8)
+#: Text as large as the phone-ready still figures: the animation also shrinks to about 318 px.
+_TEXT = {"font.size": 14, "axes.labelsize": 15, "xtick.labelsize": 13, "ytick.labelsize": 13}
+_FONT_SIZE = 15  # of the labels the animation adds itself (t and the ends), in SVG points
+
+
 def _still(x: torch.Tensor, y: torch.Tensor, xs: np.ndarray, first: np.ndarray):
     """The first frame drawn by matplotlib: sin(x) dashed and the curve, in the site's colours."""
-    fig = DisplayFigure(figsize=CURVE_SIZE, dpi=72, layout="constrained")
-    ax = fig.add_subplot()
-    ax.plot(
-        x.detach().cpu().numpy(),
-        y.detach().cpu().numpy(),
-        color=SINE_COLOR,
-        linestyle="--",
-        linewidth=2,
-        label="sin(x)",
-    )
-    ax.plot(xs, first, color=FIT_COLOR, linewidth=2.5, label="ŷ", gid="sinfit-fit")
-    ax.set_ylim(-1.8, 1.8)
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    ax.grid(True, alpha=0.3)
-    ax.legend(loc="lower right")
+    with matplotlib.rc_context(_TEXT):
+        fig = DisplayFigure(figsize=ANIMATION_SIZE, dpi=72, layout="constrained")
+        ax = fig.add_subplot()
+        ax.plot(
+            x.detach().cpu().numpy(),
+            y.detach().cpu().numpy(),
+            color=SINE_COLOR,
+            linestyle="--",
+            linewidth=2,
+            label="sin(x)",
+        )
+        ax.plot(xs, first, color=FIT_COLOR, linewidth=2.5, label="ŷ", gid="sinfit-fit")
+        ax.set_ylim(*YLIM)
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+        ax.grid(True, alpha=0.3)
+        ax.legend(loc="upper right")
     return fig, ax
 
 
@@ -107,22 +123,42 @@ def _moving_curve(svg: str, frames: list[str], seconds: float) -> str:
     return svg
 
 
-def _epoch_labels(epochs: list[int], at: tuple[float, float], frames: int, seconds: float) -> str:
-    """One label per frame ("t = 250", the epoch), each visible during its own slice of the loop
-    (the last label also during the held last frame)."""
+def _frame_labels(
+    texts: list[str],
+    at: tuple[float, float],
+    frames: int,
+    seconds: float,
+    *,
+    anchor: str = "start",
+    fill: str = "black",
+) -> str:
+    """One label per frame (``texts[k]`` during frame k; an empty text shows nothing), each
+    visible during its own slice of the loop (the last label also during the held last frame)."""
     x, y = at
     labels = []
-    for k, epoch in enumerate(epochs):
+    for k, words in enumerate(texts):
+        if not words:
+            continue
         values = ";".join(
             "1" if i == k or (k == frames - 2 and i == frames - 1) else "0" for i in range(frames)
         )
         labels.append(
-            f'<text x="{x:.1f}" y="{y:.1f}" font-family="sans-serif" '
-            f'font-size="12" opacity="0">t = {epoch}<animate attributeName="opacity" '
+            f'<text x="{x:.1f}" y="{y:.1f}" font-family="sans-serif" text-anchor="{anchor}" '
+            f'font-size="{_FONT_SIZE}" fill="{fill}" '
+            f'opacity="0">{html.escape(words)}<animate attributeName="opacity" '
             f'calcMode="discrete" dur="{seconds}s" repeatCount="indefinite" values="{values}"/>'
             "</text>"
         )
     return "\n".join(labels)
+
+
+def _end_label(value: float) -> str:
+    """What the corner says about an end of the curve: its value while it is out of view."""
+    low, high = YLIM
+    if low <= value <= high:
+        return ""
+    arrow = "▼" if value < low else "▲"
+    return f"{arrow} {value:.1f}".replace("-", "\u2212")
 
 
 def animate_fit(
@@ -153,6 +189,22 @@ def animate_fit(
     frames.append(frames[-1])  # hold the last frame before the loop starts again
 
     svg = _moving_curve(buf.getvalue(), frames, seconds)
+    count = len(frames)
+    epochs = [f"t = {e}" for e, _ in snapshots]
     left, top = ax.transAxes.transform((0.03, 0.93))
-    labels = _epoch_labels([e for e, _ in snapshots], (left, height - top), len(frames), seconds)
-    return AnimatedSVG(svg.replace("</svg>", labels + "\n</svg>"))
+    labels = [_frame_labels(epochs, (left, height - top), count, seconds)]
+    # Each end of the curve, while it lies outside the range shown: its value, in the corner
+    # on its side, at the frame it left by (an end below the range at the bottom).
+    ends = torch.tensor([xs[0], xs[-1]])
+    values = [cubic(ends).tolist() for _, cubic in snapshots]
+    for side, (ax_x, anchor) in enumerate(((0.02, "start"), (0.98, "end"))):
+        texts = [_end_label(v[side]) for v in values]
+        for edge, ax_y in (("▼", 0.04), ("▲", 0.90)):
+            shown = [t if t.startswith(edge) else "" for t in texts]
+            at_x, at_y = ax.transAxes.transform((ax_x, ax_y))
+            labels.append(
+                _frame_labels(
+                    shown, (at_x, height - at_y), count, seconds, anchor=anchor, fill=FIT_TEXT
+                )
+            )
+    return AnimatedSVG(svg.replace("</svg>", "\n".join(filter(None, labels)) + "\n</svg>"))

@@ -15,6 +15,7 @@ import matplotlib
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from sinfit._checks import check_xy
 from sinfit.errors import SinfitError
@@ -22,6 +23,18 @@ from sinfit.errors import SinfitError
 #: A full-width, readable figure: about 6.4 x 4 inches, like matplotlib's default.
 CURVE_SIZE = (6.4, 4.0)
 COMPARISON_SIZE = (12.0, 3.8)
+#: Panels in columns (``plot_comparison(..., columns=1 or 2)``) are drawn to be read on a phone:
+#: 5.6 inches wide, each row this tall, with the text of ``_PHONE_TEXT``.
+PHONE_WIDTH = 5.6
+PANEL_HEIGHT = 2.6
+_PHONE_TEXT = {
+    "font.size": 14,
+    "axes.titlesize": 15,
+    "axes.labelsize": 15,
+    "xtick.labelsize": 13,
+    "ytick.labelsize": 13,
+    "legend.fontsize": 13,
+}
 #: One colour for sin(x) and one for the cubic ŷ, on every figure of the site, so that a reader
 #: who has learned them on one page reads every other page's figures at a glance.
 SINE_COLOR = "tab:green"
@@ -89,28 +102,35 @@ def _draw(
     ax.grid(True, alpha=0.3)
 
 
+def _crossing(x0: float, y0: float, x1: float, y1: float, edge: float) -> float:
+    """Where the straight piece from (x0, y0) to (x1, y1) crosses y = edge."""
+    return x0 + (x1 - x0) * (edge - y0) / (y1 - y0)
+
+
 def _mark_clipped(
     ax: Axes, x: torch.Tensor, y: torch.Tensor, ylim: tuple[float, float], color: str
 ):
-    """A small triangle on the frame, pointing out, over each stretch where y leaves ``ylim``.
+    """A small triangle on the frame, pointing out, where y leaves ``ylim`` (and where it comes
+    back in): at the point where the curve crosses the frame, so the triangle sits on the curve.
 
     A clipped curve would otherwise look as if it ended at the frame; the triangle says it goes
-    on (the caption says in words where the range is cut)."""
+    on (the caption says in words where the range is cut). A curve that lies outside over the
+    whole of x is marked once, over the middle of x."""
     low, high = ylim
     xs, ys = x.detach().cpu().tolist(), y.detach().cpu().tolist()
+    last = len(ys) - 1
     for side, edge, marker in ((-1, low, "v"), (1, high, "^")):
         outside = [side * (v - edge) > 0 for v in ys]
-        i = 0
-        while i < len(outside):
-            if not outside[i]:
-                i += 1
-                continue
-            j = i
-            while j + 1 < len(outside) and outside[j + 1]:
-                j += 1
+        marks = []
+        for i in range(len(ys)):
+            if i > 0 and outside[i] != outside[i - 1]:
+                marks.append(_crossing(xs[i - 1], ys[i - 1], xs[i], ys[i], edge))
+        if not marks and outside and all(outside):
+            marks.append((xs[0] + xs[last]) / 2)
+        if marks:
             ax.plot(
-                [(xs[i] + xs[j]) / 2],
-                [edge],
+                marks,
+                [edge] * len(marks),
                 marker=marker,
                 color=color,
                 markersize=9,
@@ -118,7 +138,6 @@ def _mark_clipped(
                 clip_on=False,
                 zorder=5,
             )
-            i = j + 1
 
 
 def plot_curve(
@@ -159,7 +178,9 @@ def plot_comparison(
     where sin(x) spans one, so a shared axis over everything flattens the sine to a line, but
     panels are compared by their heights, which only a shared axis shows. ``ylim`` fixes the
     shared range and marks with a triangle on the frame each stretch where a curve leaves it.
-    ``columns`` panels per row (default: all in one row).
+    ``columns`` panels per row (default: all in one row, 12 inches wide, for a desktop). With
+    ``columns`` the figure is drawn to be read on a phone as well: narrow, with large text and
+    few ticks (two columns at most for that; more are drawn wider).
     """
     if not curves:
         raise SinfitError("curves must name at least one curve to plot")
@@ -175,9 +196,32 @@ def plot_comparison(
         raise SinfitError(f"columns must be a positive integer, got {columns!r}")
     if target is not None:
         check_xy(x, target)
-    cols = min(columns or len(curves), len(curves))
+    if columns is None:  # one row, as wide as a desktop column
+        return _comparison(x, curves, colors, share_y, target, ylim, len(curves), phone=False)
+    with matplotlib.rc_context(_PHONE_TEXT):
+        return _comparison(x, curves, colors, share_y, target, ylim, columns, phone=True)
+
+
+def _comparison(
+    x: torch.Tensor,
+    curves: dict[str, torch.Tensor],
+    colors: tuple[str, ...],
+    share_y: bool,
+    target: torch.Tensor | None,
+    ylim: tuple[float, float] | None,
+    columns: int,
+    *,
+    phone: bool,
+) -> Figure:
+    """The figure of :func:`plot_comparison`. On a phone a figure shrinks to about 318 px wide;
+    drawn for one (``phone``) it is narrow and tall in inches, so that with 13-15 pt text its
+    labels come out at about 10-11 px there, and its axes carry few ticks."""
+    cols = min(columns, len(curves))
     rows = -(-len(curves) // cols)
-    size = COMPARISON_SIZE if rows == 1 else (min(4.0 * cols, COMPARISON_SIZE[0]), 3.2 * rows)
+    size = COMPARISON_SIZE
+    if phone:
+        width = PHONE_WIDTH if cols <= 2 else min(4.0 * cols, COMPARISON_SIZE[0])
+        size = (width, PANEL_HEIGHT * rows)
     fig = DisplayFigure(figsize=size, layout="constrained")
     grid = fig.subplots(rows, cols, sharex=True, sharey=share_y or ylim is not None, squeeze=False)
     axes = [ax for row in grid for ax in row]
@@ -195,4 +239,8 @@ def plot_comparison(
     if rows > 1:
         for ax in axes:
             ax.label_outer()  # x labelled under the bottom row only, y left of the first column
+    if phone:  # few ticks: at phone width more would run into each other
+        for ax in axes:
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
     return fig

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import io
+import math
 
 import pytest
+import torch
 from matplotlib.figure import Figure
 
-from sinfit import SinfitError, plot_comparison, plot_curve, random_cubic, sine_data
+from sinfit import (
+    SinfitError,
+    animate_fit,
+    fit_snapshots,
+    plot_comparison,
+    plot_curve,
+    random_cubic,
+    sine_data,
+)
 
 
 def test_plot_curve_is_a_full_size_figure_with_the_data() -> None:
@@ -92,6 +102,46 @@ def test_plot_comparison_clips_to_ylim_and_marks_where_a_curve_leaves_it() -> No
     (mx,), (my,) = markers[0].get_xdata(), markers[0].get_ydata()
     assert my == -4.5 and mx < 0, "one triangle on the bottom frame, over the left end"
     assert not [line for line in second.get_lines() if line.get_marker() in ("v", "^")]
+    # the triangle sits where the curve crosses the frame, not somewhere under the cut stretch
+    near = float(start(torch.tensor([mx]))[0])
+    assert abs(near - -4.5) < 0.05, f"the curve is at {near:.2f} under the triangle, not -4.5"
+
+
+def test_a_curve_dipping_out_in_the_middle_is_marked_where_it_leaves_and_comes_back() -> None:
+    x, y = sine_data()
+    fig = plot_comparison(x, {"dip": -3 * y}, target=y, ylim=(-2, 2))
+    (ax,) = fig.axes
+    (down,) = [line for line in ax.get_lines() if line.get_marker() == "v"]
+    (up,) = [line for line in ax.get_lines() if line.get_marker() == "^"]
+    # -3 sin(x) < -2 where sin(x) > 2/3: between asin(2/3) and pi - asin(2/3)
+    edge = math.asin(2 / 3)
+    assert sorted(down.get_xdata()) == pytest.approx([edge, math.pi - edge], abs=0.01)
+    assert sorted(up.get_xdata()) == pytest.approx([-math.pi + edge, -edge], abs=0.01)
+
+
+def test_panels_in_columns_are_drawn_to_be_read_on_a_phone() -> None:
+    x, y = sine_data()
+    curves = {f"t = {k}": y * k for k in range(6)}
+    wide = plot_comparison(x, dict(list(curves.items())[:3]), target=y)
+    narrow = plot_comparison(x, curves, target=y, ylim=(-3, 2), columns=2)
+    # at a phone's 318 px a figure w inches wide shows 1 pt as 318 / (72 w) px
+    px_per_pt = 318 / (72 * narrow.get_size_inches()[0])
+    narrow.draw_without_rendering()
+    for ax in narrow.axes:
+        ticks = ax.xaxis.get_major_ticks() + ax.yaxis.get_major_ticks()
+        assert min(tick.label1.get_fontsize() for tick in ticks) * px_per_pt >= 10
+        assert len(ax.get_xticks()) <= 5
+    assert wide.get_size_inches()[0] > 2 * narrow.get_size_inches()[0] * 0.9  # one row: desktop
+
+
+def test_the_animation_writes_the_value_of_an_end_that_is_out_of_view() -> None:
+    x, y = sine_data()
+    snaps = fit_snapshots(x, y, random_cubic(0), epochs=1000, frames=6)
+    svg = animate_fit(x, y, snaps).svg
+    left_start = float(snaps[0][1](torch.tensor([-math.pi]))[0])  # about -37, far below
+    assert f"▼ {left_start:.1f}".replace("-", "\u2212") in svg
+    right_end = float(snaps[-1][1](torch.tensor([math.pi]))[0])  # about -0.2, in view
+    assert f"▼ {right_end:.1f}".replace("-", "\u2212") not in svg
 
 
 def test_plot_comparison_wraps_panels_into_columns() -> None:
