@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 
+import matplotlib
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from sinfit._checks import check_count, check_xy
 from sinfit.errors import DivergenceError, SinfitError
@@ -30,6 +32,15 @@ LOSS_COLORS = (
     "tab:olive",
     "tab:cyan",
 )
+
+#: Text sizes (points) for a figure 5.6 inches wide that stays readable at a phone's 318 px.
+_PHONE_TEXT = {
+    "font.size": 14,
+    "axes.labelsize": 15,
+    "xtick.labelsize": 13,
+    "ytick.labelsize": 13,
+    "legend.fontsize": 13,
+}
 
 
 def train_with(
@@ -100,16 +111,23 @@ def plot_losses(
         raise SinfitError("curves must name at least one loss curve")
     if not colors:
         raise SinfitError("colors must name at least one colour")
-    fig = DisplayFigure(figsize=(6.4, 4.0), layout="constrained")
-    ax = fig.add_subplot()
-    for k, (name, losses) in enumerate(curves.items()):
-        color = colors[k % len(colors)]
-        ax.plot(range(len(losses)), losses, label=name, color=color, linewidth=1.8)
-    if floor is not None:
-        ax.axhline(floor, color="black", linestyle="--", linewidth=1, label="L*")
-    ax.set_yscale("log")
-    ax.set_xlabel("t")
-    ax.set_ylabel("L")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    # drawn to be read on a phone too: a narrower figure with large text, the legend below the
+    # axes in two columns, so that it covers none of the curves
+    with matplotlib.rc_context(_PHONE_TEXT):
+        fig = DisplayFigure(figsize=(5.6, 4.4), layout="constrained")
+        ax = fig.add_subplot()
+        for k, (name, losses) in enumerate(curves.items()):
+            color = colors[k % len(colors)]
+            ax.plot(range(len(losses)), losses, label=name, color=color, linewidth=2.2)
+        if floor is not None:
+            ax.axhline(floor, color="black", linestyle="--", linewidth=1.2, label="L*")
+        ax.set_yscale("log")
+        ax.set_xlabel("t")
+        ax.set_ylabel("L")
+        ax.xaxis.set_major_locator(MaxNLocator(4, integer=True, steps=[1, 2, 5, 10]))
+        ax.grid(True, which="both", alpha=0.3)
+        entries = len(curves) + (floor is not None)
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=min(2, entries), frameon=False
+        )
     return fig
