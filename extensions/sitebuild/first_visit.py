@@ -30,8 +30,9 @@ page so that only what the first screen needs comes first:
   explorer whose picture is inline SVG has it moved to a file too, shown by a lazy ``<img>``
   with its accessible name as the text alternative.)
 * **The HTML** loses what changes nothing on screen (:mod:`markup`: code spans no rule
-  styles, hidden collapse controls, indentation): the first paint waits for the whole HTML,
-  and on Lighthouse's phone line every 30 KB past the first 44 KB is another round trip.
+  styles, hidden collapse controls, JupyterLab names nothing reads, indentation): the first
+  paint waits for the whole HTML, and on Lighthouse's phone line every 30 KB past the first
+  44 KB is another round trip.
 * **Figures** load lazily: they carry their width and height, so nothing moves when they come.
 * **The math font** is cut to the characters the site's formulas use (fontTools keeps the
   MATH table and the glyph variants it names), preloaded on pages with formulas and drawn
@@ -398,13 +399,19 @@ def finish_site(site: Path, math_font: Path, cache: Path, *, slim_html: bool = T
     every_css = css.decode() + others
     for path, html in pages.items():
         html = rewrite_page(html, path.relative_to(site).as_posix(), name)
-        _write(path, (slim(html, every_css) if slim_html else html).encode())
+        _write(
+            path,
+            (
+                slim(html, every_css, scripts + LOADER + FIRST_PALETTE) if slim_html else html
+            ).encode(),
+        )
 
 
-def slim(html: str, css: str) -> str:
+def slim(html: str, css: str, scripts: str = "") -> str:
     """``html`` without the spans no rule of ``css`` (the site's stylesheets) or of its own
-    ``<style>`` elements styles on it, the collapse controls they hide, and the indentation
-    (see :mod:`markup`)."""
+    ``<style>`` elements styles on it, the collapse controls they hide, the JupyterLab names
+    no rule and none of ``scripts`` (the site's) reads, and the indentation (see
+    :mod:`markup`)."""
     classes, ids = styles.used_names([html])
     tags = styles.used_tags([html])
     tokens = markup.token_classes(html)
@@ -416,6 +423,7 @@ def slim(html: str, css: str) -> str:
     html = markup.without_hidden_collapsers(html, "".join(sheets))
     html = markup.without_unstyled_spans(html, styled)
     html = markup.with_copy_from_code(markup.without_math_spelling(html))
+    html = markup.without_unread_names(html, "".join(sheets), scripts)
     return markup.without_indentation(html)
 
 

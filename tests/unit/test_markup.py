@@ -190,3 +190,37 @@ def test_copy_buttons_copy_the_code_shown_and_its_hidden_copy_goes() -> None:
     assert out.count("clipboard-copy-txt") == 1 and 'id="cell-2">other code</div>' in out
     assert '<pre id="cell-1"><span></span>' in out and out.count("<pre id=") == 1
     assert out.startswith(output) and with_copy_from_code(out) == out
+
+
+def test_jupyterlab_names_nothing_reads_go_and_the_rest_stay() -> None:
+    from extensions.sitebuild.markup import without_unread_names
+
+    page = (
+        '<div class="jp-Cell jp-CodeCell jp-Notebook-cell" id="cell-id=c">'
+        '<div class="jp-CodeMirrorEditor jp-Editor" data-type="inline">'
+        '<clipboard-copy ,="" for="cell-1"></clipboard-copy>'
+        '<div tabindex="0" class="highlight-ipynb hl-python"><pre class="jp-Editor">'
+        'x = "class=\\"jp-Editor\\" data-type=\\"inline\\""</pre></div>'
+        '<div class="jp-RenderedText" data-mime-type="text/plain">a</div>'
+        '<div class="jp-RenderedText" data-mime-type="application/vnd.jupyter.stderr">b</div>'
+        '<div class="jp-Editor">only</div><p data-class="jp-Editor">words class="jp-Editor"</p>'
+    )
+    css = (
+        ".jp-Cell,.jp-RenderedText{padding:5px}.jp-CodeMirrorEditor{cursor:text}"
+        ".highlight-ipynb{overflow:auto}"
+    )
+    out = without_unread_names(page, css, scripts="")
+    assert '<div class="jp-Cell jp-CodeCell" id="cell-id=c">' in out  # cell kinds stay
+    assert '<div class="jp-CodeMirrorEditor">' in out and '<clipboard-copy for="cell-1">' in out
+    assert '<div tabindex="0" class="highlight-ipynb"><pre class="jp-Editor">' in out  # in <pre>
+    assert 'x = "class=\\"jp-Editor\\" data-type=\\"inline\\""</pre>' in out
+    assert '<div class="jp-RenderedText">a</div>' in out
+    assert 'data-mime-type="application/vnd.jupyter.stderr">b' in out
+    assert '<div>only</div><p data-class="jp-Editor">words class="jp-Editor"</p>' in out
+    assert without_unread_names(out, css, scripts="") == out
+    # a name a rule or a script reads stays
+    kept = without_unread_names(page, css + ".jp-Editor{}", scripts="'hl-python' data-type")
+    assert 'class="jp-CodeMirrorEditor jp-Editor" data-type="inline"' in kept
+    assert 'class="highlight-ipynb hl-python"' in kept
+    styled = without_unread_names(page, css + '[data-mime-type="text/plain"]{}', scripts="")
+    assert 'data-mime-type="text/plain"' in styled
