@@ -424,7 +424,9 @@ def slim(html: str, css: str, scripts: str = "") -> str:
     html = markup.without_unstyled_spans(html, styled)
     html = markup.with_copy_from_code(markup.without_math_spelling(html))
     html = markup.without_unread_names(html, "".join(sheets), scripts)
-    return markup.without_indentation(html)
+    html = markup.without_blank_tokens(html, "".join(sheets))
+    # last: the steps above (and the classes' search at the start) read quoted classes
+    return markup.with_bare_token_classes(markup.without_indentation(html))
 
 
 def _cached(cache: Path, kind: str, suffix: str, make, *key: bytes) -> bytes:

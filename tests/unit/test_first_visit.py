@@ -282,7 +282,7 @@ def test_finish_site_unwraps_spans_no_rule_styles_and_keeps_the_others(tmp_path:
     first_visit.finish_site(site, FONT, tmp_path / "cache")
     html = (site / "a" / "index.html").read_text()
     # `.highlight .n` cannot apply: no element of the page has the class highlight
-    assert '<pre>x <span class="o">=</span> y</pre>' in html
+    assert "<pre>x <span class=o>=</span> y</pre>" in html
     # an author's preview (mkdocs serve) keeps the bytes and the rebuild time
     (site / "a" / "index.html").write_text(material_page(code))
     first_visit.finish_site(site, FONT, tmp_path / "cache", slim_html=False)
@@ -294,6 +294,6 @@ def test_a_page_s_own_style_element_counts_as_styling_its_spans() -> None:
     page = f"<style>pre .o{{color:red}}</style>{code}"
     assert (
         first_visit.slim(page, "")
-        == '<style>pre .o{color:red}</style><pre><span class="o">=</span>x</pre>'
+        == "<style>pre .o{color:red}</style><pre><span class=o>=</span>x</pre>"
     )
     assert first_visit.slim(code, "") == "<pre>=x</pre>"

@@ -224,3 +224,27 @@ def test_jupyterlab_names_nothing_reads_go_and_the_rest_stay() -> None:
     assert 'class="highlight-ipynb hl-python"' in kept
     styled = without_unread_names(page, css + '[data-mime-type="text/plain"]{}', scripts="")
     assert 'data-mime-type="text/plain"' in styled
+
+
+def test_blank_tokens_go_bare_while_only_a_colour_styles_them() -> None:
+    from extensions.sitebuild.markup import without_blank_tokens
+
+    page = (
+        '<p><span class="w"> </span></p><pre><span class="kn">import</span>'
+        '<span class="w"> </span>math<span class="w">\n    </span>x</pre>'
+    )
+    out = without_blank_tokens(page, ".highlight-ipynb .w{color:red}.p{background:red}")
+    assert (
+        out
+        == '<p><span class="w"> </span></p><pre><span class="kn">import</span> math\n    x</pre>'
+    )
+    assert without_blank_tokens(page, ".hl .w{color:red;background:blue}") == page
+
+
+def test_token_classes_lose_their_quotes_in_code_only() -> None:
+    from extensions.sitebuild.markup import with_bare_token_classes
+
+    prose = '<p><span class="p">(</span></p>'
+    code = '<pre><span class="p">(</span><span class="a b">x</span></pre>'
+    out = with_bare_token_classes(prose + code)
+    assert out == prose + '<pre><span class=p>(</span><span class="a b">x</span></pre>'
