@@ -76,7 +76,7 @@ def _path_d(points: np.ndarray) -> str:
 
 #: Narrow in inches, like the phone-ready still figures, so that its text stays readable when
 #: the picture shrinks to a phone's width.
-ANIMATION_SIZE = (PHONE_WIDTH, 4.0)
+ANIMATION_SIZE = (PHONE_WIDTH, 4.4)
 #: The colour of the numbers that report the curve's ends (a darker orange than the curve's
 #: own, for contrast with the white background).
 FIT_TEXT = "#b35900"
@@ -106,7 +106,8 @@ def _still(x: torch.Tensor, y: torch.Tensor, xs: np.ndarray, first: np.ndarray):
         ax.set_xlabel("x")
         ax.set_ylabel("y")
         ax.grid(True, alpha=0.3)
-        ax.legend(loc="upper right")
+        # below the plot, where no frame of the curve or the sine can run under it
+        fig.legend(loc="outside lower center", ncol=2)
     return fig, ax
 
 

@@ -20,8 +20,8 @@ from matplotlib.ticker import MaxNLocator
 from sinfit._checks import check_xy
 from sinfit.errors import SinfitError
 
-#: A full-width, readable figure: about 6.4 x 4 inches, like matplotlib's default.
-CURVE_SIZE = (6.4, 4.0)
+#: One curve, drawn to be read on a phone too: 5.6 inches wide with the text of ``_PHONE_TEXT``.
+CURVE_SIZE = (5.6, 3.8)
 COMPARISON_SIZE = (12.0, 3.8)
 #: Panels in columns (``plot_comparison(..., columns=1 or 2)``) are drawn to be read on a phone:
 #: 5.6 inches wide, each row this tall, with the text of ``_PHONE_TEXT``.
@@ -148,8 +148,9 @@ def plot_curve(
     Without a title the figure holds no words, only x, y and numbers: the same picture serves
     a page in any language, whose caption says what it shows.
     """
-    fig = DisplayFigure(figsize=CURVE_SIZE, layout="constrained")
-    _draw(fig.add_subplot(), x, y, title, color)
+    with matplotlib.rc_context(_PHONE_TEXT):
+        fig = DisplayFigure(figsize=CURVE_SIZE, layout="constrained")
+        _draw(fig.add_subplot(), x, y, title, color)
     return fig
 
 

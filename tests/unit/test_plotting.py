@@ -27,6 +27,9 @@ def test_plot_curve_is_a_full_size_figure_with_the_data() -> None:
     width, height = fig.get_size_inches()
     assert height >= 0.5 * width  # not a one-third-height strip
     (ax,) = fig.axes
+    # readable at phone width: 5.6 in shrinks to about 318 px, so tick text of 13 pt is ~10 px
+    assert width <= 5.6
+    assert min(label.get_fontsize() for label in ax.get_xticklabels()) >= 13
     assert ax.get_title() == "sin(x)"
     (line,) = ax.get_lines()
     assert list(line.get_ydata()) == y.tolist()
