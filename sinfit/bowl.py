@@ -15,10 +15,11 @@ from collections.abc import Mapping
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 
 from sinfit.errors import SinfitError
 from sinfit.optim import LOSS_COLORS
-from sinfit.plotting import CURVE_SIZE, DisplayFigure
+from sinfit.plotting import PHONE_WIDTH, DisplayFigure
 
 #: The weights' names, in the order of the design matrix's columns 1, x, x², x³.
 NAMES = ("a", "b", "c", "d")
@@ -63,14 +64,16 @@ def plot_bowl(
     w[:, i], w[:, j] = U.reshape(-1), V.reshape(-1)
     floor = (X @ w_best - y64).pow(2).sum()
     above = ((w @ X.T - y64).pow(2).sum(1) - floor).reshape(U.shape).clamp_min(1e-12)
-    fig = DisplayFigure(figsize=CURVE_SIZE, layout="constrained")
+    # 5.6 in wide with 13-15 pt text: readable at phone width
+    fig = DisplayFigure(figsize=(PHONE_WIDTH, 4.6), layout="constrained")
     ax = fig.add_subplot()
     top = math.floor(math.log10(above.max().item()))
     levels = [10.0**p for p in range(top - 6, top + 1)]
     contours = ax.contour(
         U.numpy(), V.numpy(), above.numpy(), levels=levels, colors="grey", linewidths=0.8
     )
-    ax.clabel(contours, fmt=_power_of_ten, fontsize=8)
+    # only the two outer lines labelled, in large type: readable on a phone, clear of the star
+    ax.clabel(contours, levels=levels[-2:], fmt=_power_of_ten, fontsize=13)
     colors = LOSS_COLORS  # as :func:`sinfit.plot_losses` draws the same runs' losses
     for n, ((label, path), color) in enumerate(zip(paths.items(), colors, strict=False)):
         p = path.double()[:, [i, j]].numpy()
@@ -84,9 +87,11 @@ def plot_bowl(
     ax.plot(
         float(w_best[i]), float(w_best[j]), "*", color="black", markersize=13, zorder=9, label="w*"
     )
-    ax.set_xlabel(NAMES[i] if i < len(NAMES) else f"w{i}")
-    ax.set_ylabel(NAMES[j] if j < len(NAMES) else f"w{j}")
-    ax.legend(loc="upper right")
+    ax.set_xlabel(NAMES[i] if i < len(NAMES) else f"w{i}", fontsize=15)
+    ax.set_ylabel(NAMES[j] if j < len(NAMES) else f"w{j}", fontsize=15)
+    ax.tick_params(labelsize=13)
+    ax.locator_params(nbins=5)
+    ax.legend(loc="upper right", fontsize=13)
     return fig
 
 
@@ -95,10 +100,11 @@ def _power_of_ten(value: float) -> str:
     return f"10{str(exponent).translate(str.maketrans('-0123456789', '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'))}"
 
 
-def clip_losses(fig: Figure, top: float) -> Figure:
+def clip_losses(fig: Figure, top: float, *, log_steps: bool = False) -> Figure:
     """A loss figure (one axes, e.g. :func:`sinfit.plot_losses`'s) cut at L = ``top``; each
     curve that goes past it is marked, beside the point where it leaves, with an arrow and the
-    first t at which it is above ``top``."""
+    first t at which it is above ``top``. With ``log_steps`` the t axis is linear from 0 to 1
+    and logarithmic beyond (ticks 0, 1, 10, ...), so that the first steps show."""
     if not (isinstance(top, (int, float)) and top > 0):
         raise SinfitError(f"top must be a positive number, got {top!r}")
     (ax,) = fig.axes
@@ -124,6 +130,14 @@ def clip_losses(fig: Figure, top: float) -> Figure:
             ha="left",
             va="center",
             color=line.get_color(),
+            fontsize=14,
         )
     ax.set_ylim(bottom, top)
+    if log_steps:
+        last = max((float(np.nanmax(line.get_xdata())) for line in ax.get_lines()), default=1.0)
+        ax.set_xscale("symlog", linthresh=1)
+        ax.set_xlim(0, last)
+        ax.set_xticks([0, *(10**p for p in range(math.floor(math.log10(max(last, 1))) + 1))])
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.xaxis.set_major_formatter("{x:g}")
     return fig

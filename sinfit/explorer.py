@@ -157,8 +157,9 @@ class LearningRateExplorer:
         as on the site) and the fitted curve at the three chosen positions, monomial basis
         solid, normalized Legendre dotted, the floor and the data dashed; reproducible."""
         colors = ("#0072b2", "#009e73", "#d55e00")  # told apart with colour blindness too
-        fig = DisplayFigure(figsize=(7.2, 3.2), dpi=72, layout="constrained")
-        loss_ax, curve_ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": (3, 2)})
+        # stacked and 5.6 in wide, with 13-15 pt text: readable at phone width
+        fig = DisplayFigure(figsize=(5.6, 7.4), dpi=72, layout="constrained")
+        loss_ax, curve_ax = fig.subplots(2, 1, gridspec_kw={"height_ratios": (3, 2)})
         loss_ax.axhline(self.floor, color="black", linestyle="--", linewidth=1)
         curve_ax.plot(self.grid, self.target, color="black", linestyle="--", linewidth=1)
         top = 1000 * max(r.losses[0] for runs in self.runs.values() for r in runs)
@@ -185,19 +186,21 @@ class LearningRateExplorer:
         # t on a log10(1 + t) scale, as the site's explorer draws it: the first steps show
         loss_ax.set_xscale("function", functions=(_stretch, _unstretch))
         loss_ax.set_xlim(0, self.steps[-1])
-        loss_ax.set_xticks([0, *(10**p for p in range(int(math.log10(self.steps[-1])) + 1))])
+        # 0 and 1 sit close together on this scale: 1 is left unlabelled
+        loss_ax.set_xticks([0, *(10**p for p in range(1, int(math.log10(self.steps[-1])) + 1))])
         loss_ax.xaxis.set_minor_locator(NullLocator())
         loss_ax.xaxis.set_major_formatter("{x:g}")
-        loss_ax.set_xlabel("t", fontsize=11, labelpad=0)
-        loss_ax.set_title("L", fontsize=11)
-        loss_ax.legend(fontsize=9, loc="upper right", ncols=2)
+        loss_ax.set_xlabel("t", fontsize=15, labelpad=0)
+        loss_ax.set_title("L", fontsize=15)
+        # the legend below the picture, where it hides no curve
+        fig.legend(fontsize=13, loc="outside lower center", ncols=2, frameon=False)
         curve_ax.set_ylim(-2, 2)
         curve_ax.set_yticks([-1, 0, 1])
         curve_ax.set_xticks([-3, 0, 3])
-        curve_ax.set_xlabel("x", fontsize=11, labelpad=0)
-        curve_ax.set_title("ŷ, sin(x)", fontsize=11)
+        curve_ax.set_xlabel("x", fontsize=15, labelpad=0)
+        curve_ax.set_title("ŷ, sin(x)", fontsize=15)
         for ax in (loss_ax, curve_ax):
-            ax.tick_params(labelsize=10)  # few ticks and no grid: a picture in the text column
+            ax.tick_params(labelsize=13)  # few ticks and no grid: a picture in the text column
         buf = io.StringIO()
         # text as <text> in the reader's font rather than glyph outlines: a fifth of the size
         rc = {"svg.hashsalt": "sinfit", "svg.fonttype": "none", "font.sans-serif": ["DejaVu Sans"]}

@@ -185,7 +185,8 @@
       for (var p = bottom + 1; p <= top; p += 2) tickY(loss, p, power(p));
       for (var q = 1; q <= last; q *= 10) tickX(loss, T(q), String(q), q * 10 > last ? "end" : "middle");
       tickX(loss, 0, "0", "start");
-      element(loss.svg, "text", { class: "sinfit-explorer-tick", x: loss.x((T(1) + T(10)) / 2), y: H - 6, "text-anchor": "middle" }, "t");
+      // the axis's name in the left margin, under the L ticks: not among the t ticks, where it read as one
+      element(loss.svg, "text", { class: "sinfit-explorer-tick", x: LEFT - 12, y: H - 6, "text-anchor": "end", "font-style": "italic" }, "t");
       element(loss.svg, "line", { class: "sinfit-explorer-floor", x1: LEFT, x2: W - RIGHT, y1: loss.y(log10(data.floor)), y2: loss.y(log10(data.floor)) });
       var lossPath = element(loss.svg, "path", { class: "sinfit-explorer-loss", "clip-path": loss.clip });
       var blowUp = element(loss.svg, "text", { class: "sinfit-explorer-diverged", y: TOP + FONT + 2 });
