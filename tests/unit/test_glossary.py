@@ -68,7 +68,8 @@ def test_korean_text_uses_the_glossary_terms(name: str) -> None:
 @pytest.mark.parametrize("page", KOREAN_PAGES, ids=lambda p: p.name)
 def test_korean_captions_are_noun_phrases(page: Path) -> None:
     sentences = [
-        c for c in CAPTION.findall(page.read_text(encoding="utf-8"))
+        c
+        for c in CAPTION.findall(page.read_text(encoding="utf-8"))
         if re.search(r"(니다|세요|이다|한다)\.?$", c)
     ]
     assert not sentences, f"{page.name}: sentences, not noun phrases, as captions: {sentences}"
@@ -77,7 +78,5 @@ def test_korean_captions_are_noun_phrases(page: Path) -> None:
 def test_a_variant_is_found_and_named() -> None:
     # the check itself can fail: a listed variant is reported with its line and the term
     text = "# 제목\n\n학습률이 안정 조건을 넘으면 발산합니다.\n"
-    assert misses("p.md", text) == [
-        "p.md:3: '안정 조건', write '안정 한계' (stability bound)"
-    ]
+    assert misses("p.md", text) == ["p.md:3: '안정 조건', write '안정 한계' (stability bound)"]
     assert misses("p.md", "학습률이 안정 한계를 넘으면 발산합니다.") == []

@@ -113,9 +113,12 @@ def test_snapshots_capture_numbers_tensors_and_dataclasses_from_a_real_kernel(tm
     assert len(first["x"]) == 5 and first["text"] == "no" and "torch" not in first
     assert "long_text" not in first, "a long string is no label for prose"
     resolved = glue.resolve(
-        nbformat.from_dict({**nb, "cells": [*nb.cells, nbformat.v4.new_markdown_cell(
-            "{{ text:s }} {{ over:.0f }}"
-        )]}),
+        nbformat.from_dict(
+            {
+                **nb,
+                "cells": [*nb.cells, nbformat.v4.new_markdown_cell("{{ text:s }} {{ over:.0f }}")],
+            }
+        ),
         "p",
     )
     assert resolved.cells[-1].source == "no inf"
