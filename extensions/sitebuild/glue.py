@@ -289,6 +289,30 @@ def final_values(nb: nbformat.NotebookNode) -> dict[str, Any]:
     return values
 
 
+def coalesced_streams(outputs: list) -> list:
+    """``outputs`` with each run of printed text to one stream as one output, and none empty.
+
+    The kernel's client hands over what a cell prints in pieces as it arrives, so a loop that
+    prints as it runs leaves several stream outputs: each would be a box of its own on the
+    page, some of them empty.
+    """
+    merged: list = []
+    for out in outputs:
+        if out.get("output_type") == "stream":
+            text = "".join(out.get("text", ""))
+            if not text:
+                continue
+            last = merged[-1] if merged else None
+            if last is not None and last.get("output_type") == "stream" and (
+                last.get("name") == out.get("name")
+            ):
+                last["text"] = "".join(last["text"]) + text
+                continue
+            out = nbformat.from_dict({**out, "text": text})
+        merged.append(out)
+    return merged
+
+
 def resolve(nb: nbformat.NotebookNode, page: str, *, executed: bool = True):
     """The page as readers get it: references filled in, glue outputs and hidden cells gone.
 
@@ -306,7 +330,7 @@ def resolve(nb: nbformat.NotebookNode, page: str, *, executed: bool = True):
                     values.update(out["data"][MIME])
                 else:
                     kept.append(out)
-            cell.outputs = kept
+            cell.outputs = coalesced_streams(kept)
             if is_hidden(cell.source):
                 if kept:
                     raise GlueError(

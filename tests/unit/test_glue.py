@@ -166,3 +166,24 @@ def test_a_shown_cell_using_a_name_only_a_hidden_cell_defines_is_named() -> None
         "code cell 3 uses 'best', which only hidden cell 2 defines"
     ), problems
     assert glue.names_only_hidden_cells_define(cells[:2] + cells[3:]) == []
+
+
+def test_printed_pieces_of_one_stream_become_one_output_and_empty_ones_go() -> None:
+    stream = nbformat.v4.new_output
+    outputs = [
+        stream("stream", name="stdout", text="t =    0\n"),
+        stream("stream", name="stdout", text=""),
+        stream("stream", name="stdout", text=["t =  100\n", "t =  200\n"]),
+        stream("stream", name="stderr", text="warning\n"),
+        stream("stream", name="stdout", text="done\n"),
+        stream("display_data", data={"image/svg+xml": "<svg/>"}),
+        stream("stream", name="stdout", text="after\n"),
+    ]
+    merged = glue.coalesced_streams(outputs)
+    assert [(o.get("name"), o.get("text")) for o in merged] == [
+        ("stdout", "t =    0\nt =  100\nt =  200\n"),
+        ("stderr", "warning\n"),
+        ("stdout", "done\n"),
+        (None, None),
+        ("stdout", "after\n"),
+    ]
