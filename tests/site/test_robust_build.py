@@ -202,9 +202,18 @@ def wait_for(what, seconds: float = 120):
     return None
 
 
+def cmdline(pid: int) -> bytes:
+    """The command line of a process; empty when it exited meanwhile (children() lists a
+    process that may be gone by the time its /proc entry is read)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # FileNotFoundError, or ProcessLookupError while it is being reaped
+        return b""
+
+
 def the_kernel(build: subprocess.Popen[str]) -> int | None:
     for pid in children(build.pid):
-        if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes():
+        if b"ipykernel" in cmdline(pid):
             return pid
     return None
 
@@ -220,7 +229,8 @@ def test_sigterm_leaves_no_kernel_no_socket_folder_and_no_half_written_site(
     try:
         kernel = wait_for(lambda: the_kernel(build) or build.poll() is not None)
         assert isinstance(kernel, int) and kernel is not True, build.communicate()[0]
-        args = Path(f"/proc/{kernel}/cmdline").read_bytes().decode().split("\0")
+        args = cmdline(kernel).decode().split("\0")
+        assert "-f" in args, f"the kernel {kernel} exited before its command line was read"
         sockets = Path(args[args.index("-f") + 1]).parent
         assert sockets.name.startswith("sinfit-kernel-") and sockets.is_dir()
         time.sleep(1.0)  # executing the page
