@@ -36,6 +36,12 @@ STEMS = [p.stem for p in tutorial_pages()]
 NOTEBOOKS = [(LANGUAGES[i % len(LANGUAGES)], stem) for i, stem in enumerate(STEMS)]
 SCRIPTS = [(LANGUAGES[(i + 1) % len(LANGUAGES)], stem) for i, stem in enumerate(STEMS)]
 
+# torch starts one OpenMP thread per core in each process: two downloads at once, beside other
+# test workers, oversubscribe a small machine badly (a script of a few seconds took over 300 s on
+# a loaded 2-core machine). One thread each, as the build's kernel runs torch, keeps every run
+# short and computes as the page did.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
 RUN_NOTEBOOK = """
 import sys, nbformat, nbclient
 nb = nbformat.read(sys.argv[1], as_version=4)
@@ -104,7 +110,7 @@ def test_every_downloaded_notebook_installs_sinfit_and_prints_what_the_page_show
         page = nbformat.read(source, as_version=4)
         assert url + "downloads/sinfit-" in page.cells[1].source, "the install cell comes first"
         out = tmp_path / f"{language}-{stem}.ipynb"
-        proc = reader.run(["python", "-c", RUN_NOTEBOOK, source, out], cwd=tmp_path)
+        proc = reader.run(["python", "-c", RUN_NOTEBOOK, source, out], cwd=tmp_path, env=ONE_THREAD)
         assert proc.returncode == 0, f"{language}/{stem}: {proc.stderr[-3000:]}"
         ran = nbformat.read(out, as_version=4)
         # the install cell aside (pip's note), every cell prints what the page shows
@@ -126,7 +132,9 @@ def test_every_downloaded_script_runs_and_saves_its_figures(
     def run(language: str, stem: str) -> None:
         folder = tmp_path / language / stem
         folder.mkdir(parents=True)
-        proc = reader.run(["python", downloaded(site, language, stem, "py")], cwd=folder)
+        proc = reader.run(
+            ["python", downloaded(site, language, stem, "py")], cwd=folder, env=ONE_THREAD
+        )
         assert proc.returncode == 0, f"{language}/{stem}: {proc.stderr[-3000:]}"
         page = nbformat.read(downloaded(site, language, stem, "ipynb"), as_version=4)
         assert proc.stdout == "".join(printed(page)[1:]), f"{language}/{stem}"
