@@ -85,19 +85,23 @@ def test_a_marker_without_its_folded_solution_fails_did_it_run(
 
 def test_a_raising_solution_fails_the_build_naming_the_page(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project", with_cache=True)
-    changed_solution(
-        project / "docs",
-        "ko",
-        "autograd.md",
-        "loss_at(w).backward()",
-        'raise ValueError("a broken solution")\nloss_at(w).backward()',
-    )
-    cells = [
-        c for c in jupytext.read(project / "docs/ko/autograd.md").cells if c.cell_type == "code"
-    ]
-    n = next(i for i, c in enumerate(cells, start=1) if "a broken solution" in c.source)
+    # In both languages: code that differs between them fails the build before it runs.
+    raising = 'raise ValueError("a broken solution")'
+    for language in LANGUAGES:
+        changed_solution(
+            project / "docs",
+            language,
+            "autograd.md",
+            "loss_at(w).backward()",
+            f"{raising}\nloss_at(w).backward()",
+        )
+    page = project / "docs" / LANGUAGES[0] / "autograd.md"
+    cells = [c for c in jupytext.read(page).cells if c.cell_type == "code"]
+    n = next(i for i, c in enumerate(cells, start=1) if raising in c.source)
+    line = page.read_text(encoding="utf-8").splitlines().index(raising) + 1
     proc = run_build(project, tmp_path / "site")
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0
-    assert f"ko/autograd.md: code cell {n} failed" in output
-    assert "a broken solution" in output
+    # the default language's page runs first and stops the build
+    assert f"docs/{LANGUAGES[0]}/autograd.md: code cell {n} failed (line {line})" in output, output
+    assert "ValueError: a broken solution" in output
