@@ -13,6 +13,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from extensions.sitebuild import first_visit  # noqa: E402
+from extensions.sitebuild.nesting import NestedBuilds  # noqa: E402
 from extensions.sitebuild.upstream import UpstreamChanged  # noqa: E402
 
 MATH_FONT = ROOT / "extensions" / "overrides" / first_visit.MATH_FONT
@@ -21,7 +22,7 @@ CACHE = ROOT / ".cache" / "first-visit"  # the cut stylesheet and font, by sourc
 # mkdocs-static-i18n builds the other languages from inside the default language's
 # on_post_build: builds nest. The pages are rewritten once, when the outermost build ends, with
 # every page of every language on disk (a site test checks that every page was).
-_depth = 0
+_builds = NestedBuilds()
 _serving = False
 
 
@@ -31,20 +32,16 @@ def on_startup(command, dirty) -> None:
 
 
 def on_pre_build(config) -> None:
-    global _depth
-    _depth += 1
+    _builds.start()
 
 
 def on_build_error(error) -> None:
-    global _depth
-    _depth = 0
+    _builds.abandon()
 
 
 @event_priority(-200)  # after mkdocs-static-i18n's (-100), which runs the nested builds
 def on_post_build(config) -> None:
-    global _depth
-    _depth -= 1
-    if _depth > 0:
+    if not _builds.ended():
         return
     try:
         first_visit.finish_site(Path(config["site_dir"]), MATH_FONT, CACHE, slim_html=not _serving)

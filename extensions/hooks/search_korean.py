@@ -26,6 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from extensions.sitebuild import search_korean  # noqa: E402
+from extensions.sitebuild.nesting import NestedBuilds  # noqa: E402
 from extensions.sitebuild.project import languages  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.search_korean")
@@ -35,24 +36,20 @@ CACHE = ROOT / ".cache" / "search-korean"  # each entry's words, by its title an
 # mkdocs-static-i18n builds the other languages from inside the default language's
 # on_post_build and writes the index of all of them at its end: builds nest, and the index is
 # final only when the outermost one ends.
-_depth = 0
+_builds = NestedBuilds()
 
 
 def on_pre_build(config) -> None:
-    global _depth
-    _depth += 1
+    _builds.start()
 
 
 def on_build_error(error) -> None:
-    global _depth
-    _depth = 0
+    _builds.abandon()
 
 
 @event_priority(-150)  # after mkdocs-static-i18n's (-100), which writes the final index
 def on_post_build(config) -> None:
-    global _depth
-    _depth -= 1
-    if _depth > 0:
+    if not _builds.ended():
         return
     if os.environ.get(search_korean.ENV_SWITCH, "1") == "0":
         log.info("Korean search words: off (%s=0)", search_korean.ENV_SWITCH)
