@@ -320,24 +320,44 @@ def test_cut_material_stylesheet_styles_pages_as_the_whole_one(
     path = page_path(language, stem) if stem else ("/" if language == "en" else f"/{language}/")
     whole = next((built_site / "assets" / "stylesheets").glob("main.*.min.css"))
     query = "gradient" if language == "en" else "가중치"
-    styles = []
-    for replace in (None, (re.compile(r".*/main-cut-[0-9a-f]+\.css$"), whole)):
-        page = open_page(browser, site_url + path, scheme, width=width, replace=replace)
-        seen = [page.evaluate(COMPUTED, SEEN)]
-        page.keyboard.press("s")  # Material's key for its search
-        page.keyboard.type(query)
-        page.keyboard.press("End")  # Hangul arrives as text input; Material searches on keys
-        page.locator(".md-search-result__item").first.wait_for()
-        # The search panel fades in: compare once its transitions are over.
-        page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
-        seen.append(page.evaluate(COMPUTED, SEEN))
-        styles.append(seen)
-        page.close()
-    for cut, whole_sheet in zip(*styles, strict=True):
+    pages = [
+        open_page(browser, site_url + path, scheme, width=width, replace=replace)
+        for replace in (None, (re.compile(r".*/main-cut-[0-9a-f]+\.css$"), whole))
+    ]
+
+    def differences() -> list[tuple[str, list[str]]]:
+        cut, whole_sheet = (page.evaluate(COMPUTED, SEEN) for page in pages)
         assert len(cut) == len(whole_sheet) > 100
-        differ = [
+        return [
             (name, sorted(set(a.split(";")) ^ set(b.split(";")))[:4])
             for (name, a), (_, b) in zip(cut, whole_sheet, strict=True)
             if a != b
         ]
-        assert not differ, differ[:5]
+
+    def settled_differences() -> list[tuple[str, list[str]]]:
+        # A used value such as an auto margin is read from the layout, which a tab may still be
+        # settling (a scrollbar arriving, a transition not yet started): a difference the sheet
+        # causes persists, one of timing goes away. Look again before calling it a difference.
+        differ = differences()
+        for _ in range(3):
+            if not differ:
+                break
+            pages[0].wait_for_timeout(500)
+            differ = differences()
+        return differ
+
+    try:
+        assert not (differ := settled_differences()), ("as the page loads", differ[:5])
+        for page in pages:
+            page.keyboard.press("s")  # Material's key for its search
+            page.keyboard.type(query)
+            page.keyboard.press("End")  # Hangul arrives as text input; Material searches on keys
+            page.locator(".md-search-result__item").first.wait_for()
+            # The search panel fades in: compare once its transitions are over.
+            page.wait_for_function(
+                "document.getAnimations().every(a => a.playState !== 'running')"
+            )
+        assert not (differ := settled_differences()), ("with search open", differ[:5])
+    finally:
+        for page in pages:
+            page.close()
