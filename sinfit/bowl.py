@@ -70,16 +70,21 @@ def plot_bowl(
     top = math.floor(math.log10(above.max().item()))
     levels = [10.0**p for p in range(top - 6, top + 1)]
     contours = ax.contour(
-        U.numpy(), V.numpy(), above.numpy(), levels=levels, colors="grey", linewidths=0.8
+        U.numpy(), V.numpy(), above.numpy(), levels=levels, colors="0.35", linewidths=1.0
     )
     # only the two outer lines labelled, in large type: readable on a phone, clear of the star
-    ax.clabel(contours, levels=levels[-2:], fmt=_power_of_ten, fontsize=13)
+    ax.clabel(contours, levels=levels[-2:], fmt=_power_of_ten, fontsize=14)
     colors = LOSS_COLORS  # as :func:`sinfit.plot_losses` draws the same runs' losses
     for n, ((label, path), color) in enumerate(zip(paths.items(), colors, strict=False)):
         p = path.double()[:, [i, j]].numpy()
         z = 2 + len(paths) - n  # the first path on top: the later ones zig-zag over it
-        ax.plot(p[:, 0], p[:, 1], color=color, linewidth=1.0, zorder=z)
-        ax.plot(p[:marked, 0], p[:marked, 1], "o", color=color, markersize=3, zorder=z, label=label)
+        # the first path bold; a later one thin and pale, so that its zig-zag, a thousand
+        # crossings of the valley, does not hide the first at phone width
+        width, alpha, dot = (2.2, 1.0, 4.5) if n == 0 else (0.5, 0.55, 2.5)
+        ax.plot(p[:, 0], p[:, 1], color=color, linewidth=width, alpha=alpha, zorder=z)
+        ax.plot(
+            p[:marked, 0], p[:marked, 1], "o", color=color, markersize=dot, zorder=z, label=label
+        )
     start = next(iter(paths.values())).double()[0]
     ax.plot(
         float(start[i]), float(start[j]), "s", color="black", markersize=6, zorder=9, label="t = 0"

@@ -354,9 +354,7 @@ def test_cut_material_stylesheet_styles_pages_as_the_whole_one(
             page.keyboard.press("End")  # Hangul arrives as text input; Material searches on keys
             page.locator(".md-search-result__item").first.wait_for()
             # The search panel fades in: compare once its transitions are over.
-            page.wait_for_function(
-                "document.getAnimations().every(a => a.playState !== 'running')"
-            )
+            page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
         assert not (differ := settled_differences()), ("with search open", differ[:5])
     finally:
         for page in pages:
