@@ -36,7 +36,9 @@ def plot_bowl(
 ) -> Figure:
     """Contours of L over the weights ``pair`` (b and d by default), the other weights at
     ``best``, and each of ``paths`` (label to weights at t = 0, 1, ..., one row per step) drawn
-    over them: a thin line through every step and a dot at each of the first ``marked``.
+    over them: a line through every step and a dot at each of the first ``marked``. The first path
+    is drawn bold and on top, the later ones thin and pale: a zig-zag's thousand crossings of
+    the valley would otherwise hide it at phone width.
 
     The contours are L - L(best) at powers of 10 (so equal spacing means ten times the loss).
     A path's other weights need not be at ``best``: when they do not interact with ``pair``
@@ -80,7 +82,7 @@ def plot_bowl(
         z = 2 + len(paths) - n  # the first path on top: the later ones zig-zag over it
         # the first path bold; a later one thin and pale, so that its zig-zag, a thousand
         # crossings of the valley, does not hide the first at phone width
-        width, alpha, dot = (2.2, 1.0, 4.5) if n == 0 else (0.5, 0.55, 2.5)
+        width, alpha, dot = (2.0, 1.0, 4.0) if n == 0 else (0.5, 0.55, 3.0)
         ax.plot(p[:, 0], p[:, 1], color=color, linewidth=width, alpha=alpha, zorder=z)
         ax.plot(
             p[:marked, 0], p[:marked, 1], "o", color=color, markersize=dot, zorder=z, label=label
@@ -96,7 +98,7 @@ def plot_bowl(
     ax.set_ylabel(NAMES[j] if j < len(NAMES) else f"w{j}", fontsize=15)
     ax.tick_params(labelsize=13)
     ax.locator_params(nbins=5)
-    ax.legend(loc="upper right", fontsize=13)
+    ax.legend(loc="upper right", fontsize=13, markerscale=1.4)
     return fig
 
 

@@ -33,6 +33,9 @@ def test_the_bowl_draws_each_path_over_contours_around_the_best_weights() -> Non
         dots = lines[label]
         assert list(dots.get_xdata()) == pytest.approx(path[:10, 1].tolist())
         assert list(dots.get_ydata()) == pytest.approx(path[:10, 3].tolist())
+    # the first path bold, the later one thin: a zig-zag drawn over it must not hide it
+    first, later = (ax.get_lines()[k] for k in (0, 2))
+    assert first.get_linewidth() > 2 * later.get_linewidth()
     assert list(lines["w*"].get_xdata()) == pytest.approx([BEST[1].item()])
     assert ax.get_xlabel() == "b" and ax.get_ylabel() == "d"
     # the contours surround the best weights: it lies inside the drawn window
