@@ -36,10 +36,21 @@ def page_path(language: str, stem: str) -> str:
     return f"/{stem}/" if language == LANGUAGES[0] else f"/{language}/{stem}/"
 
 
-def run_build(project: Path, site: Path, *extra: str, env: dict[str, str] | None = None):
-    """``mkdocs build --strict`` of ``project`` into ``site``; returns the finished process."""
+def run_build(
+    project: Path,
+    site: Path,
+    *extra: str,
+    env: dict[str, str] | None = None,
+    engine: str = "mkdocs",
+):
+    """``mkdocs build --strict`` of ``project`` into ``site``; returns the finished process.
+    ``engine="properdocs"``: the same build by ProperDocs (told the config file's name, which
+    it would otherwise look for as properdocs.yml first)."""
+    command = [sys.executable, "-m", engine, "build", "--strict", "--site-dir", str(site)]
+    if engine == "properdocs":
+        command += ["-f", "mkdocs.yml"]
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site), *extra],
+        [*command, *extra],
         cwd=project,
         capture_output=True,
         text=True,

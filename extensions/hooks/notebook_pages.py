@@ -58,9 +58,7 @@ import functools
 import os
 import sys
 from pathlib import Path
-from types import ModuleType
 
-import jupytext
 import mkdocs_jupyter.convert
 import mkdocs_jupyter.plugin
 import nbconvert.exporters.templateexporter
@@ -75,7 +73,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from extensions.sitebuild import pages  # noqa: E402
-from extensions.sitebuild.execution import is_tutorial  # noqa: E402
 from extensions.sitebuild.upstream import (  # noqa: E402
     MemoryBytecodeCache,
     UpstreamChanged,
@@ -134,32 +131,6 @@ _create_environment = replace(
 )
 
 
-# --- which pages are notebooks, read once per file version ----------------------------------
-class _JupytextReadOnce:
-    """Stands in for ``jupytext`` inside mkdocs_jupyter.plugin, whose ``should_include`` reads
-    every Markdown page with jupytext, in every build of every language, only to look at its
-    kernelspec: ``read`` keeps what it read while the file is unchanged."""
-
-    def __init__(self) -> None:
-        self._read: dict[str, tuple[tuple[int, int], object]] = {}
-
-    def __getattr__(self, name: str):
-        return getattr(jupytext, name)
-
-    def read(self, path, *args, **kwargs):
-        if args or kwargs:  # a read we do not know the options of: not kept
-            return jupytext.read(path, *args, **kwargs)
-        key = os.path.abspath(path)
-        stat = os.stat(key)
-        version = (stat.st_mtime_ns, stat.st_size)
-        if self._read.get(key, (None,))[0] != version:
-            self._read[key] = (version, jupytext.read(path))
-        return self._read[key][1]
-
-
-replace(mkdocs_jupyter.plugin, "jupytext", _JupytextReadOnce(), kind=ModuleType)
-
-
 def on_env(env, config, files):
     # The theme's templates too: MkDocs makes a new Jinja environment for every build (each
     # language's, and each rebuild under `mkdocs serve`), which compiled Material's templates
@@ -172,7 +143,8 @@ def on_page_content(html_content: str, page, config, files) -> str:
     name = page.file.src_uri
     # mkdocs-jupyter marks the notebook pages it renders with nb_url
     notebook = bool(getattr(page, "nb_url", None))
-    if not notebook and page.file.abs_src_path and is_tutorial(page.file.abs_src_path):
+    # a tutorial, staged as a notebook (extensions/hooks/execution.py), must be rendered as one
+    if not notebook and (page.file.abs_src_path or "").endswith(".ipynb"):
         raise PluginError(
             str(UpstreamChanged(f"{name}: a notebook page without mkdocs-jupyter's nb_url mark"))
         )

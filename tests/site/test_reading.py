@@ -76,6 +76,44 @@ def test_no_formula_or_output_is_cut_off(browser, site_url: str, language: str, 
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("scripts", [False, True], ids=["before-scripts", "with-scripts"])
+def test_no_page_scrolls_sideways_on_a_phone(browser, site_url: str, scripts: bool) -> None:
+    """At 390 px no page is wider than the screen: with scripts switched off (the page as it
+    paints first, before any script runs) and with them, once loaded. What sticks out is
+    named."""
+    with tab(browser, 390) as page:
+        if not scripts:
+            cdp = browser.new_cdp_session(page)
+            cdp.send("Emulation.setScriptExecutionDisabled", {"value": True})
+        paths = [
+            path
+            for language in LANGUAGES
+            for path in (
+                "/" if language == LANGUAGES[0] else f"/{language}/",
+                page_path(language, "reference"),
+                *(page_path(language, stem) for stem in STEMS),
+            )
+        ]
+        for path in paths:
+            page.goto(site_url + path)
+            page.wait_for_load_state("load")
+            ran = page.evaluate("typeof window.__md_scope !== 'undefined'")
+            assert ran == scripts, f"{path}: Material's inline script ran: {ran}"
+            wide, width, out = page.evaluate(
+                """() => {
+                  const width = document.documentElement.clientWidth;
+                  const out = [...document.querySelectorAll("body *")]
+                    .filter(el => el.getBoundingClientRect().right > width + 1
+                      && ![...document.querySelectorAll("pre, .md-typeset__scrollwrap, math")]
+                           .some(box => box !== el && box.contains(el)))
+                    .map(el => el.tagName + "." + (el.getAttribute("class") || "")).slice(0, 5);
+                  return [document.documentElement.scrollWidth, width, out];
+                }"""
+            )
+            assert wide <= width, f"{path}: {wide} px wide on a {width} px screen; out: {out}"
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize(("width", "scheme"), [(390, "light"), (1280, "dark")])
 def test_every_figure_fits_its_column(browser, site_url: str, width: int, scheme: str) -> None:
     with tab(browser, width, scheme) as page:

@@ -52,10 +52,6 @@ PATCHED = [
     ("mkdocs_jupyter.convert", "slugify", "extensions/hooks/notebook_pages.py"),
     ("nbconvert.filters.strings", "_convert_header_id", "extensions/hooks/notebook_pages.py"),
     ("mkdocs_jupyter.plugin", "_get_markdown_toc", "extensions/hooks/notebook_pages.py"),
-    ("mkdocs_jupyter.nbconvert2", "jupytext", "extensions/hooks/execution.py"),
-    ("mkdocs_jupyter.convert", "nb2html", "extensions/hooks/execution.py"),
-    ("mkdocs_jupyter.convert", "nb2md", "extensions/hooks/execution.py"),
-    ("mkdocs_jupyter.plugin", "jupytext", "extensions/hooks/notebook_pages.py"),
     (
         "material.plugins.search.plugin",
         "SearchIndex.add_entry_from_context",
