@@ -93,7 +93,9 @@ def _markdown_toc(markdown_source: str, toc_depth: int):
 
 @functools.lru_cache(maxsize=64)  # a `mkdocs serve` rebuild: again only for a changed page
 def _toc_tokens(markdown_source: str, toc_depth: int):
-    md = Markdown(extensions=[TocExtension(toc_depth=toc_depth, slugify=SLUGIFY)])
+    # attr_list: mkdocs-jupyter 0.27 writes each heading as "# Title {#id}" for its own reader
+    # (which has it); without it every title would read "Title {#id}". Nothing changes on 0.26.
+    md = Markdown(extensions=["attr_list", TocExtension(toc_depth=toc_depth, slugify=SLUGIFY)])
     md.convert(markdown_source)
     return md.toc_tokens
 

@@ -18,6 +18,7 @@ import copy
 import datetime as dt
 import hashlib
 import html
+import math
 import os
 import re
 import shutil
@@ -46,9 +47,10 @@ TEXT = {
         ),
         "proof": (
             "Every output and figure on this page comes from running its {blocks} code blocks "
-            "on {date}, with Python {python} and torch {torch} on the {device}, in {seconds}."
+            "on {date}, with Python {python} and torch {torch} on the {device}, in {duration}."
         ),
-        "seconds": "{n:.1f} s",
+        "under_a_minute": "under a minute",
+        "minutes": "about {n} minutes",
         "notebook": "Download this lesson as a notebook",
         "script_link": "as a Python script",
         "colab": "Open in Colab",
@@ -64,9 +66,10 @@ TEXT = {
         ),
         "proof": (
             "이 페이지의 출력과 그림은 모두 코드 블록 {blocks}개를 {date}에 Python {python}, "
-            "torch {torch}로 {device}에서 실행한 결과입니다. 실행에 {seconds}가 걸렸습니다."
+            "torch {torch}로 {device}에서 실행한 결과입니다. {duration}"
         ),
-        "seconds": "{n:.1f}초",
+        "under_a_minute": "실행에는 1분이 채 걸리지 않았습니다.",
+        "minutes": "실행에 약 {n}분이 걸렸습니다.",
         "notebook": "이 강의를 노트북으로 내려받기",
         "script_link": "파이썬 스크립트로 내려받기",
         "colab": "Colab에서 열기",
@@ -264,17 +267,25 @@ def shown_blocks(nb: nbformat.NotebookNode) -> int:
     return sum(1 for c in nb.cells if c.cell_type == "code" and not glue.is_hidden(c.source))
 
 
+def duration(seconds: float, language: str) -> str:
+    """How long a page's code ran, as a reader plans with it: "under a minute", or whole
+    minutes rounded up. Coarse on purpose: the measured seconds vary from run to run, and two
+    builds of the same sources must publish the same page."""
+    if seconds < 60:
+        return text(language, "under_a_minute")
+    return text(language, "minutes").format(n=math.ceil(seconds / 60))
+
+
 def proof_line(execution: Execution, blocks: int, language: str, device: str = "cpu") -> str:
     """What the page's outputs come from. ``blocks`` counts what the reader sees; ``device`` is
     where the page's tensors lived (``cpu`` unless the page's code chose another and keeps it in
     a variable named ``device``)."""
-    seconds = text(language, "seconds").format(n=execution.seconds)
     return text(language, "proof").format(
         date=execution.date,
         python=execution.python,
         torch=execution.torch,
         device=device.upper() if device in ("cpu", "mps") else device.upper().split(":")[0],
-        seconds=seconds,
+        duration=duration(execution.seconds, language),
         blocks=blocks,
     )
 

@@ -25,6 +25,7 @@ Plain Python, no MkDocs: ``extensions/hooks/execution.py`` adapts it to the buil
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import json
 import os
@@ -39,7 +40,12 @@ from pathlib import Path
 import nbformat
 
 from extensions.sitebuild import downloads, gates
-from extensions.sitebuild.execution import ExecutionError, Executor, downloadable
+from extensions.sitebuild.execution import (
+    EXECUTION_KEY,
+    ExecutionError,
+    Executor,
+    downloadable,
+)
 from extensions.sitebuild.project import ROOT, languages, tutorial_pages
 
 
@@ -93,7 +99,7 @@ class Stage:
         except ExecutionError as err:
             raise StageError(str(err)) from None
         target = self.folder / language / Path(name).with_suffix(".ipynb")
-        _write_if_changed(target, _notebook_text(nb))
+        _write_if_changed(target, _notebook_text(published(nb)))
         self.notebooks[str(target)] = nb
         return target
 
@@ -143,7 +149,7 @@ class Stage:
         made_from = json.dumps([nb, stem, language, page_url, wheel_url], sort_keys=True)
         known = self._downloaded.get(page_url)
         if known is None or known[0] != made_from:
-            linked = downloads.absolute_links(downloadable(nb), page_url)
+            linked = downloads.absolute_links(downloadable(published(nb)), page_url)
             notebook = _notebook_text(downloads.notebook_download(linked, wheel_url, language))
             script = downloads.script_download(linked, stem, wheel_url, language)
             self._downloaded[page_url] = (made_from, (notebook, script))
@@ -190,6 +196,18 @@ def render_cache(root: Path, language: str) -> Path:
             if old != folder:
                 shutil.rmtree(old, ignore_errors=True)
     return folder / language
+
+
+def published(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook as it leaves the build (staged, downloaded): without the seconds its code
+    took, which differ from run to run, so that two builds of the same sources publish the
+    same files. The page's proof line says the time coarsely; the execution report exactly."""
+    run = nb.metadata.get(EXECUTION_KEY)
+    if not run or "seconds" not in run:
+        return nb
+    nb = copy.deepcopy(nb)
+    del nb.metadata[EXECUTION_KEY]["seconds"]
+    return nb
 
 
 def _same(a: Path, b: Path) -> bool:

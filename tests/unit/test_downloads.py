@@ -88,12 +88,26 @@ def test_the_proof_line_says_when_with_what_where_how_long_and_how_many_blocks()
     en = downloads.proof_line(run, 6, "en")
     assert en == (
         "Every output and figure on this page comes from running its 6 code blocks on "
-        "2026-11-27, with Python 3.11.7 and torch 2.13.0 on the CPU, in 1.2 s."
+        "2026-11-27, with Python 3.11.7 and torch 2.13.0 on the CPU, in under a minute."
     )
     assert "on the CUDA" in downloads.proof_line(run, 6, "en", "cuda:0")
     ko = downloads.proof_line(run, 6, "ko")
-    assert "2026-11-27" in ko and "1.2초" in ko and "6개" in ko and "CPU에서" in ko
+    assert "2026-11-27" in ko and "1분이 채 걸리지 않았습니다" in ko and "6개" in ko
+    assert "CPU에서" in ko
     assert "test" not in en.lower() and "테스트" not in ko, "a line for readers, not about tests"
+
+
+def test_the_proof_line_is_the_same_for_two_runs_of_the_same_code() -> None:
+    """Two builds measure different seconds for the same code; the page must not change."""
+    runs = [
+        downloads.Execution(date="2026-11-27", python="3.11.7", torch="2.13.0", seconds=s)
+        for s in (3.08, 4.62)
+    ]
+    for language in ("en", "ko"):
+        assert len({downloads.proof_line(r, 6, language) for r in runs}) == 1
+    assert downloads.duration(59.9, "en") == "under a minute"
+    assert downloads.duration(61, "en") == "about 2 minutes"
+    assert downloads.duration(125, "ko") == "실행에 약 3분이 걸렸습니다."
 
 
 def test_the_proof_counts_the_code_blocks_a_reader_sees() -> None:
