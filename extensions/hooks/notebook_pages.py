@@ -166,7 +166,7 @@ def on_page_content(html_content: str, page, config, files) -> str:
 
             html_content = pages.resolve_links(html_content, name, page.url, url_of)
             html_content = pages.share_copy_buttons(
-                html_content, name, page.url, Path(config["site_dir"])
+                html_content, name, page.url, Path(config["site_dir"]), language
             )
             html_content = pages.share_styles(
                 html_content,

@@ -254,13 +254,41 @@ COPY_SCRIPT = Rewrite(
 )
 
 
-def share_copy_buttons(content: str, page: str, page_url: str, site_dir: Path) -> str:
-    """Each code cell's copy button with its icon drawn by the stylesheet (``sinfit.css``)
-    instead of an inline SVG, and the script of the ``<clipboard-copy>`` element in one
-    content-hashed file, started after the page is on screen, instead of inline in every
-    notebook page."""
+#: A code cell's copy button: what a screen reader says for it and the notice it shows once it
+#: copied, per language (Material's own words for its copy buttons); English otherwise.
+COPY_LABEL = {"en": "Copy to clipboard", "ko": "클립보드로 복사"}
+COPIED = {"en": "Copied to clipboard", "ko": "클립보드에 복사됨"}
+COPY_NOTICE = Rewrite(
+    "mkdocs-jupyter's copy notice <span class=\"notice\" hidden=\"\">Copied!</span>",
+    re.compile(r'<span class="notice" hidden="">Copied!</span>'),
+    "",  # per page (with_replacement)
+    "mkdocs-jupyter",
+)
+COPY_BUTTON = Rewrite(
+    'mkdocs-jupyter\'s copy button <clipboard-copy aria-label="Copy to Clipboard">',
+    re.compile(r'<clipboard-copy aria-label="Copy to Clipboard"'),
+    "",  # per page (with_replacement): the label is in the page's language
+    "mkdocs-jupyter",
+)
+
+
+def share_copy_buttons(
+    content: str, page: str, page_url: str, site_dir: Path, language: str = "en"
+) -> str:
+    """Each code cell's copy button named in the page's language, with its icon drawn by the
+    stylesheet (``sinfit.css``) instead of an inline SVG, and the script of the
+    ``<clipboard-copy>`` element in one content-hashed file, started after the page is on
+    screen, instead of inline in every notebook page."""
     if "clipboard-copy" not in content:
         return content
+    label = html.escape(COPY_LABEL.get(language, COPY_LABEL["en"]), quote=True)
+    content = COPY_BUTTON.with_replacement(
+        lambda m: f'<clipboard-copy aria-label="{label}"'
+    ).apply(content, page)
+    copied = html.escape(COPIED.get(language, COPIED["en"]))
+    content = COPY_NOTICE.with_replacement(
+        lambda m: f'<span class="notice" hidden="">{copied}</span>'
+    ).apply(content, page)
     content = COPY_ICON.apply(content, page)
     found = COPY_SCRIPT.pattern.search(content)
     if found is None:

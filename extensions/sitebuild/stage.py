@@ -95,7 +95,8 @@ class Stage:
         docs = self.root / "docs" / language
         name = source.resolve().relative_to(docs.resolve()).as_posix()
         try:
-            nb = self.executor.notebook(str(source.resolve()), name, language)
+            # named as in docs/ ("en/why-slow.md"): the report's rows and its readers say so
+            nb = self.executor.notebook(str(source.resolve()), f"{language}/{name}", language)
         except ExecutionError as err:
             raise StageError(str(err)) from None
         target = self.folder / language / Path(name).with_suffix(".ipynb")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import LANGUAGES, page_path, tutorial_pages
 
@@ -75,16 +77,15 @@ def test_search_finds_the_tutorial(tab, site_url: str, language: str, query: str
     tab.locator(".md-search__input").click()
     tab.keyboard.type(query)
     tab.keyboard.press("End")  # Hangul arrives as text input; Material searches on key events
-    # Results arrive from a web worker and are re-rendered as they come: read them all at once,
-    # and poll until the list holds the lesson or ten seconds have passed.
-    links: list[str] = []
-    for _ in range(50):
-        links = tab.eval_on_selector_all(
-            ".md-search-result__item a", "els => els.map(e => e.getAttribute('href') || '')"
-        )
-        if any("/hand-gradients/" in href for href in links):
-            break
-        tab.wait_for_timeout(200)
+    # Results arrive from a web worker and are re-rendered as they come: wait (ten seconds at
+    # most) until the list holds the lesson, then read them all at once.
+    found = """() => [...document.querySelectorAll(".md-search-result__item a")]
+        .some(a => (a.getAttribute("href") || "").includes("/hand-gradients/"))"""
+    with contextlib.suppress(PlaywrightTimeout):
+        tab.wait_for_function(found, timeout=10_000)
+    links = tab.eval_on_selector_all(
+        ".md-search-result__item a", "els => els.map(e => e.getAttribute('href') || '')"
+    )
     assert any("/hand-gradients/" in (href or "") for href in links), links
 
 
@@ -141,7 +142,8 @@ def test_a_first_visit_on_a_dark_system_is_dark_from_the_start(tab, site_url: st
     assert tab.evaluate("window.sinfitMaterialRan") is False, "Material's script ran early"
     assert tab.evaluate("window.sinfitSchemeAtParse") == "slate"
     tab.wait_for_function("window.document$ !== undefined")
-    tab.wait_for_timeout(300)
+    # Material's components (the palette's among them) mount when document$ emits
+    tab.evaluate("new Promise(done => document$.subscribe(() => requestAnimationFrame(done)))")
     assert tab.evaluate("document.body.dataset.mdColorScheme") == "slate", "Material agrees"
 
 

@@ -294,6 +294,7 @@ SEEN = [
     "list-style-type",
     "outline-style",
 ]
+SETTLED = "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 COMPUTED = """props => [...document.querySelectorAll("body *")].flatMap(el =>
     [null, "::before", "::after"].map(pseudo => {
         const s = getComputedStyle(el, pseudo);
@@ -342,7 +343,8 @@ def test_cut_material_stylesheet_styles_pages_as_the_whole_one(
         for _ in range(3):
             if not differ:
                 break
-            pages[0].wait_for_timeout(500)
+            for page in pages:  # let each tab lay out two more frames
+                page.evaluate(SETTLED)
             differ = differences()
         return differ
 

@@ -221,7 +221,11 @@ def the_kernel(build: subprocess.Popen[str]) -> int | None:
 def test_sigterm_leaves_no_kernel_no_socket_folder_and_no_half_written_site(
     project: Project,
 ) -> None:
-    code = "import time\n\ntime.sleep(120)  # long enough to be stopped"
+    started = project.root / "started"  # written by the page's code once it runs
+    code = (
+        f"import pathlib\nimport time\n\npathlib.Path({str(started)!r}).touch()\n"
+        "time.sleep(120)  # long enough to be stopped"
+    )
     project.write(**{lang: small_page(lang, code=code) for lang in LANGUAGES})
     site = project.root / "site-term"
     (site / "old").mkdir(parents=True)  # a previous site: mkdocs empties it at the start
@@ -233,7 +237,7 @@ def test_sigterm_leaves_no_kernel_no_socket_folder_and_no_half_written_site(
         assert "-f" in args, f"the kernel {kernel} exited before its command line was read"
         sockets = Path(args[args.index("-f") + 1]).parent
         assert sockets.name.startswith("sinfit-kernel-") and sockets.is_dir()
-        time.sleep(1.0)  # executing the page
+        assert wait_for(started.exists), "the page's code never started"
         build.send_signal(signal.SIGTERM)
         output = build.communicate(timeout=30)[0]
     finally:

@@ -34,7 +34,7 @@ def test_the_stage_writes_executed_notebooks_and_rewrites_only_what_changed(
     proc = stage(project, *pages)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "2 notebooks in .cache/stage/" in proc.stdout
-    assert "hand-gradients.md  ko    cached" in proc.stdout, "the second language looks it up"
+    assert "ko/hand-gradients.md  ko    cached" in proc.stdout, "the second language looks it up"
     staged = [project / ".cache" / "stage" / lang / "hand-gradients.ipynb" for lang in ("en", "ko")]
     for path in staged:
         nb = json.loads(path.read_text(encoding="utf-8"))

@@ -25,7 +25,8 @@ SCRIPT = (
 
 def cell(n: int) -> str:
     return (
-        f'<div class="zeroclipboard-container"><clipboard-copy for="cell-{n}"><div>'
+        f'<div class="zeroclipboard-container">'
+        f'<clipboard-copy aria-label="Copy to Clipboard" for="cell-{n}"><div>'
         f'<span class="notice" hidden="">Copied!</span>{ICON}</div></clipboard-copy></div>'
     )
 
@@ -43,6 +44,14 @@ def test_icons_become_empty_spans_and_the_script_one_file_started_later(tmp_path
     # first_visit.js starts it once the page is on screen
     assert f'<script data-sinfit-later="../assets/javascripts/{files[0].name}"></script>' in out
     assert "factory" not in out, "the script is no longer inline"
+
+
+def test_the_buttons_speak_the_page_s_language(tmp_path: Path) -> None:
+    ko = share_copy_buttons(page(2), "ko/autograd.md", "ko/autograd/", tmp_path, "ko")
+    assert ko.count('aria-label="클립보드로 복사"') == 2 and "Copy to Clipboard" not in ko
+    assert ko.count(">클립보드에 복사됨</span>") == 2 and "Copied!" not in ko
+    en = share_copy_buttons(page(1), "autograd.md", "autograd/", tmp_path, "en")
+    assert 'aria-label="Copy to clipboard"' in en and ">Copied to clipboard</span>" in en
 
 
 def test_every_page_links_the_same_file(tmp_path: Path) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -33,9 +31,22 @@ def test_loss_is_sum_not_mean() -> None:
     assert sum_squared_error(y_pred, y).item() == 6.0
 
 
-def test_gradient_is_zero_at_the_exact_fit() -> None:
-    # If y is itself a cubic and the prediction equals it, every gradient vanishes.
-    x = torch.linspace(-math.pi, math.pi, 50, dtype=torch.float64)
-    y = 1 - 2 * x + 0.5 * x**3
-    grads = cubic_gradients(x, y.clone(), y)
-    assert all(g.item() == 0.0 for g in grads)
+def test_gradients_are_the_normal_equations_and_vanish_at_the_least_squares_fit() -> None:
+    """Without autograd: the four gradients are 2·Xᵀ(ŷ - y) for the design matrix X of
+    columns 1, x, x², x³ (each a different weighting of the residuals, so a formula with the
+    wrong power of x fails), and at the least-squares cubic, where the residuals are not zero,
+    all four vanish up to rounding."""
+    x, y = sine_data(points=200, dtype=torch.float64)
+    design = torch.stack([x**k for k in range(4)], dim=1)
+    weights = torch.tensor([0.3, -0.8, 0.05, 0.12], dtype=torch.float64)
+    y_pred = design @ weights
+    expected = 2 * design.T @ (y_pred - y)
+    assert expected.abs().min() > 1.0, "a point where every gradient is clearly not zero"
+    ours = torch.stack(cubic_gradients(x, y_pred, y))
+    torch.testing.assert_close(ours, expected, rtol=1e-12, atol=1e-9)
+    best = torch.linalg.lstsq(design, y.unsqueeze(1)).solution.squeeze(1)
+    y_best = design @ best
+    assert (y_best - y).abs().sum() > 1.0, "the cubic does not fit sin exactly"
+    scale = 2 * design.abs().sum(dim=0)  # each gradient's size if every residual were 1
+    at_best = torch.stack(cubic_gradients(x, y_best, y))
+    assert (at_best.abs() < 1e-9 * scale).all(), at_best
