@@ -266,7 +266,7 @@ COPY_NOTICE = Rewrite(
 )
 COPY_BUTTON = Rewrite(
     'mkdocs-jupyter\'s copy button <clipboard-copy aria-label="Copy to Clipboard">',
-    re.compile(r'<clipboard-copy aria-label="Copy to Clipboard"'),
+    re.compile(r'<clipboard-copy\b(?P<before>[^>]*?) aria-label="Copy to Clipboard"'),
     "",  # per page (with_replacement): the label is in the page's language
     "mkdocs-jupyter",
 )
@@ -283,7 +283,7 @@ def share_copy_buttons(
         return content
     label = html.escape(COPY_LABEL.get(language, COPY_LABEL["en"]), quote=True)
     content = COPY_BUTTON.with_replacement(
-        lambda m: f'<clipboard-copy aria-label="{label}"'
+        lambda m: f'<clipboard-copy{m.group("before")} aria-label="{label}"'
     ).apply(content, page)
     copied = html.escape(COPIED.get(language, COPIED["en"]))
     content = COPY_NOTICE.with_replacement(

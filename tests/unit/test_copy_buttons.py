@@ -26,7 +26,8 @@ SCRIPT = (
 def cell(n: int) -> str:
     return (
         f'<div class="zeroclipboard-container">'
-        f'<clipboard-copy aria-label="Copy to Clipboard" for="cell-{n}"><div>'
+        # as mkdocs-jupyter 0.26 writes it, stray attribute included
+        f'<clipboard-copy ,="" aria-label="Copy to Clipboard" for="cell-{n}"><div>'
         f'<span class="notice" hidden="">Copied!</span>{ICON}</div></clipboard-copy></div>'
     )
 
