@@ -6,10 +6,6 @@ mkdocs-jupyter then renders as it renders any notebook. After each tutorial page
 page's notebook and script beside it for download, and puts the download links under the title
 and the line saying how the page was executed at its end; after each language's build it logs
 the execution report. ``SINFIT_EXECUTE=0`` turns execution off (pages render without outputs).
-
-Upstream gap filled on the way: two headings of one notebook page with the same id fail the
-build, naming the page (nbconvert names headings from their text without making the ids unique,
-as the toc extension does).
 """
 
 from __future__ import annotations
@@ -29,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from extensions.sitebuild import downloads, gates, glue  # noqa: E402
+from extensions.sitebuild import downloads, glue  # noqa: E402
 from extensions.sitebuild.execution import is_tutorial  # noqa: E402
 from extensions.sitebuild.project import languages  # noqa: E402
 from extensions.sitebuild.stage import Stage, StageError, render_cache  # noqa: E402
@@ -128,8 +124,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_page_content(html_content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Under a tutorial's title its downloads; at its end how it was executed."""
     src = page.file.abs_src_path or ""
-    if problems := gates.duplicate_heading_ids(html_content):
-        raise PluginError("\n".join(f"{page.file.src_uri}: {p}" for p in problems))
     nb = BUILD.stage.notebooks.get(src)
     if nb is None:
         return html_content
@@ -165,6 +159,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    BUILD.stage.finish()
     BUILD.stage.close()
     if str(config.site_dir) == BUILD.site_dir:  # the default language's: the site's root
         target = Path(BUILD.site_dir) / "downloads" / Path(BUILD.wheel).name

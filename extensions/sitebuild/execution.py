@@ -440,6 +440,14 @@ class Executor:
         self.executed[path] = resolved
         return resolved
 
+    def served(
+        self, page: str, language: str, path: str, nb: nbformat.NotebookNode, start: float
+    ) -> None:
+        """Count a page its caller served from what this executor made before (the staged
+        notebook of the same source, against the same store) as a cached row of the report."""
+        self.rows.append(Row(page, language, "cached", time.perf_counter() - start, path))
+        self.executed[path] = nb
+
     def prune(self, pages: list[Path]) -> int:
         """Remove every cache entry that none of ``pages`` (every tutorial of every language)
         would look up: the entries of code since edited. Returns how many went."""

@@ -2,13 +2,60 @@
 
 Plain functions on HTML strings, no MkDocs imports; ``extensions/hooks/`` call them. Each
 rewrite of markup that another package wrote is a :class:`~extensions.sitebuild.upstream.Rewrite`,
-so a change of that markup upstream fails the build instead of passing silently. The reasons
-for each fix (the upstream gaps) are in the docstrings of ``extensions/hooks/``.
+so a change of that markup upstream fails the build instead of passing silently.
+
+Each fix names the upstream gap it fills:
+
+* **Korean anchors.** mkdocs-jupyter's ``slugify`` folds headings to ASCII and nbconvert
+  percent-encodes what is left, so a Hangul heading gets an empty id and its table-of-contents
+  link goes nowhere (mkdocs-jupyter issue #175, "non-ASCII headers"). The rendered headings get
+  the ids ``mkdocs.yml`` gives Markdown pages (``pymdownx.slugs``, lower case, Unicode kept), and
+  the table of contents is read again from the notebook's Markdown cells with the same slugify.
+* **Math without a CDN.** nbconvert's template loads MathJax 2 from cdnjs on every notebook page
+  (nbconvert issue #1700 asks for a local option); offline, ``$...$`` stays raw text. We drop
+  that script and render every formula at build time to MathML, which browsers draw natively:
+  ``$...$`` / ``$$...$$`` in notebook Markdown, ``\\(...\\)`` / ``\\[...\\]`` from arithmatex.
+* **Figures as files, with alternative text in the page's language.** nbconvert inlines every
+  figure as a base64 ``data:`` URI with the alt text "No description has been provided for this
+  image", in English on every page (nbconvert issue #1998 asks for real alt text). Code cells
+  are identical across languages, so the description cannot come from the code: the author
+  writes it in the Markdown before the cell, as ``<!--alt: ...-->``, and each figure takes the
+  nearest description above it. We write each figure to its own file beside the page (a
+  content-hashed name, cached by the browser) and fail the build, naming the page, for a figure
+  without a description.
+* **One cached stylesheet instead of 590 KB of CSS in every page.** nbconvert's lab template
+  inlines the whole JupyterLab stylesheet into each notebook page (mkdocs-jupyter issue #134):
+  a tutorial page weighed about 690 KB against 11 KB for a plain page. The styles are the same
+  on every notebook page, so we move them into one content-hashed file under
+  ``assets/stylesheets/``, linked from where the inline styles stood (same cascade order), which
+  the browser downloads once and caches. ``SINFIT_INLINE_CSS=1`` keeps them inline, for the
+  screenshot test that shows nothing visible changed.
+* **Copy buttons without their weight.** mkdocs-jupyter's template writes each code cell's
+  copy-button icon as a 0.7 KB inline SVG and inlines the 4 KB script defining the
+  ``<clipboard-copy>`` element in every notebook page. The icon is now drawn by
+  ``sinfit.css`` (an empty span in the SVG's place, the same box) and the script is one
+  content-hashed file, deferred and cached.
+* **Links between pages.** MkDocs rewrites ``[text](other.md#anchor)`` into the other page's
+  URL only in the Markdown it renders itself; mkdocs-jupyter renders notebook Markdown with
+  nbconvert, so such links stay ``other.md`` and 404 (mkdocs-jupyter issue #92). We resolve
+  each one against the site's files, as MkDocs would, and fail the build on a link to a page
+  that does not exist.
+
+* **Exercise solutions, folded.** mkdocs-jupyter shows every cell of a notebook page open;
+  Material's ``???`` blocks are Python-Markdown syntax that nbconvert's renderer does not read,
+  and a ``<details>`` typed around the code would open in one notebook cell and close in
+  another. The author writes ``<!--solution-->`` on the line above a solution's code cell; we
+  wrap that cell, its input and its output, in ``<details>`` with a summary in the page's
+  language, and fail the build, naming the page, for a marker not followed by a code cell.
+
+The downloads (notebook, script, wheel), the line under each tutorial's title and its proof
+line come from the executed notebook (``extensions/sitebuild/stage.py``).
 """
 
 from __future__ import annotations
 
 import base64
+import copy
 import functools
 import hashlib
 import html
@@ -19,6 +66,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import latex2mathml.converter
+from markdown import Markdown
+from markdown.extensions.toc import TocExtension
+from pymdownx.slugs import slugify
 
 from extensions.sitebuild import styles
 from extensions.sitebuild.upstream import Rewrite, UpstreamChanged
@@ -182,6 +232,52 @@ def resolve_links(
     return _MD_LINK.sub(one, content)
 
 
+# --- heading ids and the table of contents -------------------------------------------------
+#: The slugify mkdocs.yml gives Markdown pages' headings: lower case, Unicode kept (Hangul ids).
+SLUGIFY = slugify(case="lower")
+HEADINGS = Rewrite(
+    "nbconvert's headings <hN id=\"...\">...<a class=\"anchor-link\" href=\"#...\">",
+    re.compile(
+        r'<h(?P<level>[1-6]) id="(?P<id>[^"]*)">(?P<text>.*?)'
+        r'<a class="anchor-link" href="#(?P=id)">(?P<mark>.*?)</a></h(?P=level)>',
+        re.DOTALL,
+    ),
+    "",  # heading_ids
+    "nbconvert",
+)
+
+
+def heading_ids(content: str, page: str) -> str:
+    """Each notebook heading's id (and its anchor link) as the Markdown pages' headings get
+    theirs, from the heading's text by ``SLUGIFY``. mkdocs-jupyter folds a heading's text to
+    ASCII and nbconvert percent-encodes what is left, so a Hangul heading got an empty or
+    encoded id that no table-of-contents link matched (mkdocs-jupyter issue #175)."""
+
+    def one(m: re.Match[str]) -> str:
+        text = html.unescape(re.sub(r"<[^>]+>", "", m.group("text"))).strip()
+        ident = SLUGIFY(text, "-")
+        return (
+            f'<h{m["level"]} id="{ident}">{m["text"]}'
+            f'<a class="anchor-link" href="#{ident}">{m["mark"]}</a></h{m["level"]}>'
+        )
+
+    return HEADINGS.with_replacement(one).apply(content, page)
+
+
+@functools.lru_cache(maxsize=64)  # a `mkdocs serve` rebuild: again only for a changed page
+def _toc_tokens(markdown: str, depth: int) -> tuple:
+    # fenced_code: a "# comment" in a fenced block of a Markdown cell is not a heading
+    md = Markdown(extensions=["fenced_code", TocExtension(toc_depth=depth, slugify=SLUGIFY)])
+    md.convert(markdown)
+    return tuple(md.toc_tokens)
+
+
+def notebook_toc(markdown_cells: list[str], depth: int = 6) -> list[dict]:
+    """The table of contents of a notebook page from its Markdown cells, with the ids
+    :func:`heading_ids` gives its headings (MkDocs' toc tokens: level, id, name, children)."""
+    return copy.deepcopy(list(_toc_tokens("\n\n".join(markdown_cells), depth)))
+
+
 # --- one shared stylesheet -----------------------------------------------------------------
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL)
 STYLES = Rewrite(
@@ -325,19 +421,33 @@ ALTERNATE_LINKS = Rewrite(
 )
 
 
-def name_search_dialog(output: str, page: str, name: str) -> str:
-    """Give Material's search dialog an accessible name (axe: aria-dialog-name)."""
+#: The search dialog's accessible name, per language; a language without an entry gets English.
+SEARCH_NAME = {"en": "Search", "ko": "검색"}
+
+
+def name_search_dialog(output: str, page: str, language: str) -> str:
+    """Give Material's search dialog an accessible name in the page's language: Material
+    renders ``<div class="md-search" role="dialog">`` with none (axe: aria-dialog-name,
+    serious)."""
+    name = SEARCH_NAME.get(language, SEARCH_NAME["en"])
     label = f'<div class="md-search" data-md-component="search" role="dialog" aria-label="{name}">'
     return SEARCH_DIALOG.with_replacement(label).apply(output, page)
 
 
 def focusable_code_cells(output: str, page: str) -> str:
-    """Notebook code cells reachable by keyboard (axe: scrollable-region-focusable)."""
+    """Notebook code cells reachable by keyboard: they scroll sideways on narrow screens but
+    are not focusable (axe: scrollable-region-focusable, serious); Material's own code blocks
+    get ``tabindex="0"`` from its JavaScript, notebook cells do not (mkdocs-jupyter issue #190).
+    Colour contrast of code tokens, links and the footer is fixed in ``sinfit.css``."""
     return CODE_CELLS.apply(output, page)
 
 
 def drop_alternate_links(output: str, page: str) -> str:
-    """Material's hreflang head links, which its JavaScript takes for language roots."""
+    """Material's hreflang head links, dropped (the language menu stays). mkdocs-static-i18n
+    puts the same page in the other language into ``extra.alternate``, which Material also
+    writes as ``<link rel="alternate" hreflang>``; its JavaScript takes each for a language
+    root and fetches ``sitemap.xml`` beneath it, a 404 on every page view (mkdocs-static-i18n
+    issue #290)."""
     return ALTERNATE_LINKS.apply(output, page)
 
 

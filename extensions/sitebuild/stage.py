@@ -34,6 +34,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 from importlib.metadata import version
 from pathlib import Path
 
@@ -47,6 +48,8 @@ from extensions.sitebuild.execution import (
     downloadable,
 )
 from extensions.sitebuild.project import ROOT, languages, tutorial_pages
+
+MANIFEST = "manifest.json"
 
 
 class StageError(RuntimeError):
@@ -63,8 +66,12 @@ class Stage:
         self.folder = root / ".cache" / "stage"
         self.executor = Executor(root / ".cache" / "execution", root / "sinfit", enabled=enabled)
         self.notebooks: dict[str, nbformat.NotebookNode] = {}  # staged path -> notebook
-        self._parity_of = ""  # the tutorials' text the last parity check passed on
         self._downloaded: dict[str, tuple[str, tuple[str, str]]] = {}
+        # What the staged notebooks were made from (manifest.json): a page whose source and
+        # execution store are those of its staged notebook is read back, not looked up again.
+        self._manifest: dict | None = None
+        self._touched: dict[str, dict] = {}  # staged path -> its manifest entry, this run
+        self.executed_any = False  # did this process execute a page (and store an entry)?
 
     # --- the stage ----------------------------------------------------------------------------
     def check_parity(self) -> None:
@@ -73,17 +80,55 @@ class Stage:
         langs = languages(self.root)
         text = json.dumps(
             {
-                str(p): p.read_text(encoding="utf-8")
+                str(p.relative_to(self.root)): p.read_text(encoding="utf-8")
                 for lang in langs
                 for p in tutorial_pages(lang, self.root)
             }
         )
-        if text == self._parity_of:
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        if self.manifest.get("parity") == digest:
             return
         docs = self.root / "docs"
         if problems := gates.code_parity(docs, langs):
             raise StageError("\n".join(f"{docs.name}/{p}" for p in problems))
-        self._parity_of = text
+        self.manifest["parity"] = digest
+        self._save_manifest()
+
+    @property
+    def manifest(self) -> dict:
+        if self._manifest is None:
+            try:
+                self._manifest = json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))
+            except (OSError, ValueError):  # none yet, or damaged: every page is looked up
+                self._manifest = {}
+            if not isinstance(self._manifest, dict):
+                self._manifest = {}
+        return self._manifest
+
+    def _store_stamp(self) -> str | None:
+        """The execution store as it is now (its database's size and time of change); None
+        without one. A staged notebook made against another store is looked up again, so a
+        deleted or damaged store is noticed as it would be without the manifest."""
+        if not self.executor.enabled:
+            return None
+        db = self.executor.cache_root / self.executor.fingerprint / "global.db"
+        try:
+            stat = db.stat()
+        except OSError:
+            return None
+        return f"{self.executor.fingerprint}:{stat.st_size}:{stat.st_mtime_ns}"
+
+    def _save_manifest(self) -> None:
+        """Record this run's pages against the store as it is now (after what executed)."""
+        stamp = self._store_stamp()
+        pages = self.manifest.setdefault("pages", {})
+        for target, entry in self._touched.items():
+            if stamp is None:
+                pages.pop(target, None)
+            else:
+                pages[target] = {**entry, "store": stamp}
+        self._touched.clear()
+        _write_if_changed(self.folder / MANIFEST, json.dumps(self.manifest, sort_keys=True))
 
     def start(self) -> None:
         """Begin a run: the report and the notebooks of the last one are dropped."""
@@ -94,15 +139,40 @@ class Stage:
         """Execute (or look up) one page and write its notebook; returns the staged path."""
         docs = self.root / "docs" / language
         name = source.resolve().relative_to(docs.resolve()).as_posix()
-        try:
-            # named as in docs/ ("en/why-slow.md"): the report's rows and its readers say so
-            nb = self.executor.notebook(str(source.resolve()), f"{language}/{name}", language)
-        except ExecutionError as err:
-            raise StageError(str(err)) from None
+        page = f"{language}/{name}"  # as in docs/: the report's rows and its readers say so
         target = self.folder / language / Path(name).with_suffix(".ipynb")
-        _write_if_changed(target, _notebook_text(published(nb)))
+        made_from = hashlib.sha256(source.read_bytes()).hexdigest()
+        known = self.manifest.get("pages", {}).get(str(target))
+        stamp = self._store_stamp()
+        if (
+            stamp is not None
+            and known
+            and known.get("source") == made_from
+            and known.get("store") == stamp
+            and target.is_file()
+        ):
+            start = time.perf_counter()
+            nb = nbformat.read(target, as_version=4)
+            if EXECUTION_KEY in nb.metadata:  # published without it; the proof line says it
+                nb.metadata[EXECUTION_KEY]["seconds"] = known.get("seconds", 0.0)
+            self.executor.served(page, language, str(source.resolve()), nb, start)
+        else:
+            before = len(self.executor.rows)
+            try:
+                nb = self.executor.notebook(str(source.resolve()), page, language)
+            except ExecutionError as err:
+                raise StageError(str(err)) from None
+            self.executed_any |= any(r.status == "executed" for r in self.executor.rows[before:])
+            _write_if_changed(target, _notebook_text(published(nb)))
+        run = nb.metadata.get(EXECUTION_KEY, {})
+        self._touched[str(target)] = {"source": made_from, "seconds": run.get("seconds", 0.0)}
         self.notebooks[str(target)] = nb
         return target
+
+    def finish(self) -> None:
+        """End a run: remember what the staged notebooks were made from."""
+        if self._touched:
+            self._save_manifest()
 
     def run(self, pages: list[Path] | None = None) -> dict[Path, Path]:
         """Stage ``pages`` (every tutorial of every language if None): source -> staged."""
@@ -113,6 +183,7 @@ class Stage:
             for source in tutorial_pages(language, self.root):
                 if pages is None or any(_same(source, p) for p in pages):
                     staged[source] = self.page(source, language)
+        self.finish()
         return staged
 
     def report(self, language: str) -> str | None:
@@ -134,8 +205,8 @@ class Stage:
             for old in self.folder.rglob("*.ipynb"):
                 if old not in current:
                     old.unlink()
-        if not (self.executor.enabled and self.executor.rows):
-            return 0
+        if not (self.executor.enabled and self.executed_any):
+            return 0  # entries go out of use only when edited code executes
         return self.executor.prune([p for lang in langs for p in tutorial_pages(lang, self.root)])
 
     # --- what a page's readers download -------------------------------------------------------

@@ -10,10 +10,16 @@ the same (the browser test compares screenshots against the full stylesheet).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import os
+import pickle
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
 
 import tinycss2
 
@@ -131,10 +137,37 @@ def _index(rules) -> tuple:
     return tuple(out)
 
 
+#: Where parsed stylesheets are kept between builds (``None``: not kept), and how many.
+PARSED_CACHE: Path | None = Path(__file__).resolve().parents[2] / ".cache" / "styles"
+PARSED_KEPT = 4
+
+
 @functools.lru_cache(maxsize=4)
 def _parsed(css: str) -> tuple:
-    # Parsing the 590 KB is most of the work; every notebook page of a build has the same.
-    return _index(tinycss2.parse_stylesheet(css, **_SKIP))
+    """The stylesheet as data. Parsing the 590 KB is most of the work and every notebook page
+    has the same sheet, so the result is kept in the process and, for the next build, in
+    ``PARSED_CACHE`` under a name made of the sheet, tinycss2's version and this module's code
+    (either changing can only miss); the ``PARSED_KEPT`` most recently used are kept."""
+    if PARSED_CACHE is None:
+        return _index(tinycss2.parse_stylesheet(css, **_SKIP))
+    h = hashlib.sha256(css.encode())
+    h.update(f"tinycss2=={version('tinycss2')}".encode())
+    h.update(Path(__file__).read_bytes())
+    path = PARSED_CACHE / f"{h.hexdigest()[:16]}.pickle"
+    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        parsed = pickle.loads(path.read_bytes())
+        path.touch()  # recently used
+        return parsed
+    parsed = _index(tinycss2.parse_stylesheet(css, **_SKIP))
+    with contextlib.suppress(OSError):
+        PARSED_CACHE.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)  # whole or not at all
+        kept = sorted(PARSED_CACHE.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+        for old in kept[:-PARSED_KEPT]:
+            old.unlink(missing_ok=True)
+    return parsed
 
 
 def _kept(nodes: tuple, classes: set[str], ids: set[str], tags: set[str] | None) -> list:

@@ -49,9 +49,6 @@ def test_replace_refuses_a_changed_signature_or_kind() -> None:
 # What the hooks patch at import: (module, attribute). Each, deleted before the hook loads,
 # must stop the build with a message naming it.
 PATCHED = [
-    ("mkdocs_jupyter.convert", "slugify", "extensions/hooks/notebook_pages.py"),
-    ("nbconvert.filters.strings", "_convert_header_id", "extensions/hooks/notebook_pages.py"),
-    ("mkdocs_jupyter.plugin", "_get_markdown_toc", "extensions/hooks/notebook_pages.py"),
     (
         "material.plugins.search.plugin",
         "SearchIndex.add_entry_from_context",
@@ -112,10 +109,10 @@ def test_each_notebook_markup_rewrite_fails_when_its_markup_changed(rewrite, mar
 
 def test_the_search_dialog_gets_its_name_or_the_build_fails() -> None:
     page = '<div class="md-search" data-md-component="search" role="dialog"><input></div>'
-    named = pages.name_search_dialog(page, "ko/index.md", "검색")
+    named = pages.name_search_dialog(page, "ko/index.md", "ko")
     assert 'role="dialog" aria-label="검색">' in named
     with pytest.raises(UpstreamChanged, match=r"search dialog .* not found; mkdocs-material "):
-        pages.name_search_dialog(page.replace('role="dialog"', 'role="search"'), "x.md", "Search")
+        pages.name_search_dialog(page.replace('role="dialog"', 'role="search"'), "x.md", "en")
 
 
 def test_a_figure_in_new_markup_fails_rather_than_losing_its_description() -> None:
