@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from extensions.sitebuild import downloads, glue  # noqa: E402
+from extensions.sitebuild import downloads  # noqa: E402
 from extensions.sitebuild.execution import is_tutorial  # noqa: E402
 from extensions.sitebuild.project import languages  # noqa: E402
 from extensions.sitebuild.stage import Stage, StageError, render_cache  # noqa: E402
@@ -123,24 +123,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_page_content(html_content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Under a tutorial's title its downloads; at its end how it was executed."""
-    src = page.file.abs_src_path or ""
-    nb = BUILD.stage.notebooks.get(src)
-    if nb is None:
-        return html_content
-    language = _language(config)
-    stem = Path(src).stem
-    execution = downloads.Execution.from_metadata(nb.metadata)
-    device = glue.final_values(nb).get("device")
-    device = device if isinstance(device, str) else "cpu"
-    proof = downloads.proof_html(execution, downloads.shown_blocks(nb), language, device)
+    staged = page.file.abs_src_path or ""
     colab = downloads.colab_url(
         config.repo_url,
         config.extra.get("notebooks_branch", "notebooks"),
-        page.url + f"{stem}.ipynb",
+        page.url + Path(staged).with_suffix(".ipynb").name,
     )
-    block = downloads.header_html(stem, language, colab)
-    head, h1, rest = html_content.partition("</h1>")
-    return (head + h1 + block + rest if h1 else block + html_content) + proof
+    framed = BUILD.stage.framed(staged, html_content, _language(config), colab)
+    return html_content if framed is None else framed
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

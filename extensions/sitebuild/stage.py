@@ -40,7 +40,7 @@ from pathlib import Path
 
 import nbformat
 
-from extensions.sitebuild import downloads, gates
+from extensions.sitebuild import downloads, gates, glue
 from extensions.sitebuild.execution import (
     EXECUTION_KEY,
     ExecutionError,
@@ -208,6 +208,21 @@ class Stage:
         if not (self.executor.enabled and self.executed_any):
             return 0  # entries go out of use only when edited code executes
         return self.executor.prune([p for lang in langs for p in tutorial_pages(lang, self.root)])
+
+    # --- what a page's readers see around it --------------------------------------------------
+    def framed(self, staged: str, content: str, language: str, colab: str | None) -> str | None:
+        """A staged page's rendered ``content`` with its downloads under its title and its
+        proof line (how it was executed) at its end; None for a page the stage did not write."""
+        nb = self.notebooks.get(staged)
+        if nb is None:
+            return None
+        execution = downloads.Execution.from_metadata(nb.metadata)
+        device = glue.final_values(nb).get("device")
+        device = device if isinstance(device, str) else "cpu"
+        proof = downloads.proof_html(execution, downloads.shown_blocks(nb), language, device)
+        block = downloads.header_html(Path(staged).stem, language, colab)
+        head, h1, rest = content.partition("</h1>")
+        return (head + h1 + block + rest if h1 else block + content) + proof
 
     # --- what a page's readers download -------------------------------------------------------
     def downloads(

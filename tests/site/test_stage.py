@@ -50,6 +50,12 @@ def test_the_stage_writes_executed_notebooks_and_rewrites_only_what_changed(
     again = stage(project, *pages)
     assert again.returncode == 0, again.stdout + again.stderr
     assert [p.stat().st_mtime_ns for p in staged] == before, "unchanged notebooks rewritten"
+    manifest = project / ".cache" / "stage" / "manifest.json"
+    assert str(staged[0]) in json.loads(manifest.read_text(encoding="utf-8"))["pages"]
+    manifest.write_text("{not json", encoding="utf-8")  # damaged: every page is looked up
+    damaged = stage(project, *pages)
+    assert damaged.returncode == 0 and "en/hand-gradients.md  en    cached" in damaged.stdout
+    assert [p.stat().st_mtime_ns for p in staged] == before
     page = project / pages[0]
     page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", "utf-8")
     assert stage(project, *pages).returncode == 0
