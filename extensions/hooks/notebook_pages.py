@@ -65,7 +65,8 @@ def on_page_content(html_content: str, page, config, files) -> str:
             # nbconvert names headings from their text alone, never making the ids unique as
             # the toc extension does: two alike fail the build, naming the page
             if problems := gates.duplicate_heading_ids(html_content):
-                raise PluginError("\n".join(f"{name}: {p}" for p in problems))
+                where = Path(config["docs_dir"]).name + "/" + name  # as the author finds it
+                raise PluginError("\n".join(f"{where}: {p}" for p in problems))
             staged = nbformat.read(page.file.abs_src_path, as_version=4)
             cells = [c.source for c in staged.cells if c.cell_type == "markdown"]
             page.toc = get_toc(pages.notebook_toc(cells))
