@@ -111,11 +111,11 @@ def _still(x: torch.Tensor, y: torch.Tensor, xs: np.ndarray, first: np.ndarray):
     return fig, ax
 
 
-def _moving_curve(svg: str, frames: list[str], seconds: float) -> str:
+def _moving_curve(svg: str, frames: list[str], seconds: float, plays: int) -> str:
     """The curve's path in matplotlib's SVG, animated through ``frames`` (path data)."""
     path = re.compile(r'(<g id="sinfit-fit">\s*<path d=")[^"]*("[^>]*?)\s*/>', re.DOTALL)
     animate = (
-        f'<animate attributeName="d" dur="{seconds}s" repeatCount="indefinite" '
+        f'<animate attributeName="d" dur="{seconds}s" repeatCount="{plays}" fill="freeze" '
         f'values="{";".join(frames)}"/>'
     )
     svg, found = path.subn(lambda m: f"{m.group(1)}{frames[0]}{m.group(2)}>{animate}</path>", svg)
@@ -129,6 +129,7 @@ def _frame_labels(
     at: tuple[float, float],
     frames: int,
     seconds: float,
+    plays: int,
     *,
     anchor: str = "start",
     fill: str = "black",
@@ -147,7 +148,8 @@ def _frame_labels(
             f'<text x="{x:.1f}" y="{y:.1f}" font-family="sans-serif" text-anchor="{anchor}" '
             f'font-size="{_FONT_SIZE}" fill="{fill}" '
             f'opacity="0">{html.escape(words)}<animate attributeName="opacity" '
-            f'calcMode="discrete" dur="{seconds}s" repeatCount="indefinite" values="{values}"/>'
+            f'calcMode="discrete" dur="{seconds}s" repeatCount="{plays}" fill="freeze" '
+            f'values="{values}"/>'
             "</text>"
         )
     return "\n".join(labels)
@@ -168,10 +170,15 @@ def animate_fit(
     snapshots: list[tuple[int, Cubic]],
     *,
     seconds: float = 8.0,
+    plays: int = 2,
     points: int = 90,
 ) -> AnimatedSVG:
-    """The fitted curve moving through ``snapshots`` over sin(x), looping every ``seconds``."""
+    """The fitted curve moving through ``snapshots`` over sin(x): ``plays`` times, ``seconds``
+    each, then still on the last frame. It stops by itself because a picture in an ``<img>``
+    offers no pause button, and a reader who wants to read a value takes it from a still
+    figure or the printed numbers, not from a moving curve."""
     check_xy(x, y)
+    check_count("plays", plays, 1)
     if len(snapshots) < 2:
         raise SinfitError(f"an animation needs at least 2 snapshots, got {len(snapshots)}")
     xs = np.linspace(float(x.min()), float(x.max()), points)
@@ -187,13 +194,13 @@ def animate_fit(
         display = ax.transData.transform(np.column_stack([xs, cubic(xt).numpy()]))
         display[:, 1] = height - display[:, 1]
         frames.append(_path_d(display))
-    frames.append(frames[-1])  # hold the last frame before the loop starts again
+    frames.append(frames[-1])  # hold the last frame before the next play, and at the end
 
-    svg = _moving_curve(buf.getvalue(), frames, seconds)
+    svg = _moving_curve(buf.getvalue(), frames, seconds, plays)
     count = len(frames)
     epochs = [f"t = {e}" for e, _ in snapshots]
     left, top = ax.transAxes.transform((0.03, 0.93))
-    labels = [_frame_labels(epochs, (left, height - top), count, seconds)]
+    labels = [_frame_labels(epochs, (left, height - top), count, seconds, plays)]
     # Each end of the curve, while it lies outside the range shown: its value, in the corner
     # on its side, at the frame it left by (an end below the range at the bottom).
     ends = torch.tensor([xs[0], xs[-1]])
@@ -205,7 +212,13 @@ def animate_fit(
             at_x, at_y = ax.transAxes.transform((ax_x, ax_y))
             labels.append(
                 _frame_labels(
-                    shown, (at_x, height - at_y), count, seconds, anchor=anchor, fill=FIT_TEXT
+                    shown,
+                    (at_x, height - at_y),
+                    count,
+                    seconds,
+                    plays,
+                    anchor=anchor,
+                    fill=FIT_TEXT,
                 )
             )
     return AnimatedSVG(svg.replace("</svg>", "\n".join(filter(None, labels)) + "\n</svg>"))

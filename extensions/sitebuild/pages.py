@@ -285,6 +285,9 @@ STYLES = Rewrite(
 )
 
 
+_MATERIAL_CLASS = re.compile(r"\.(md-[\w-]+)")
+
+
 @functools.lru_cache(maxsize=64)
 def _shared(content: str, page_url: str) -> tuple[str, str, str] | None:
     """(stylesheet, its name, the page linking it) for a page's HTML, or None without inline
@@ -294,7 +297,13 @@ def _shared(content: str, page_url: str) -> tuple[str, str, str] | None:
     if not blocks:
         return None
     without = _STYLE.sub("", content)
-    css = styles.subset("\n".join(blocks), *styles.used_names([without]))
+    sheet = "\n".join(blocks)
+    classes, ids = styles.used_names([without])
+    # mkdocs-jupyter's sheet also restyles Material's own elements inside a notebook (e.g.
+    # ".jupyter-wrapper .md-typeset__scrollwrap", the box Material's script wraps each table
+    # in after load): classes no page's HTML holds yet, kept since the script adds them.
+    classes |= {name for name in _MATERIAL_CLASS.findall(sheet)}
+    css = styles.subset(sheet, classes, ids)
     name = f"assets/stylesheets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
     link = f'<link rel="stylesheet" href="{relative_url(name, page_url)}">'
     first = [True]

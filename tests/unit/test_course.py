@@ -223,6 +223,9 @@ def test_animation_is_a_self_contained_svg_with_one_frame_per_snapshot() -> None
     frames = move.get("values").split(";")
     assert len(frames) == len(snaps) + 1  # plus the held last frame
     assert len({f.count("L") for f in frames}) == 1  # same shape: the browser can interpolate
+    # it plays twice, then stays on its last frame: moving content that stops by itself
+    animations = list(root.iter(f"{ns}animate"))
+    assert all(a.get("repeatCount") == "2" and a.get("fill") == "freeze" for a in animations)
     # self-contained: no script, and nothing it would fetch (namespace URIs are only names)
     assert "<script" not in svg and not re.search(r"href=\"(?!#)", svg)
     assert math.isclose(len(svg), 60_000, rel_tol=0.6)
