@@ -106,17 +106,21 @@ class Stage:
         return self._manifest
 
     def _store_stamp(self) -> str | None:
-        """The execution store as it is now (its database's size and time of change); None
-        without one. A staged notebook made against another store is looked up again, so a
-        deleted or damaged store is noticed as it would be without the manifest."""
+        """The execution store a staged notebook was made against: its fingerprint (the
+        ``sinfit`` sources and the versions), while its database is there and readable as one;
+        None otherwise. A deleted or damaged store is noticed as it would be without the
+        manifest: its pages are looked up, and executed, again. (Not its time of change: every
+        look-up writes to it.)"""
         if not self.executor.enabled:
             return None
         db = self.executor.cache_root / self.executor.fingerprint / "global.db"
         try:
-            stat = db.stat()
+            with db.open("rb") as handle:
+                if handle.read(16) != b"SQLite format 3\x00":
+                    return None
         except OSError:
             return None
-        return f"{self.executor.fingerprint}:{stat.st_size}:{stat.st_mtime_ns}"
+        return self.executor.fingerprint
 
     def _save_manifest(self) -> None:
         """Record this run's pages against the store as it is now (after what executed)."""
