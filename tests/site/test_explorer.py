@@ -85,6 +85,13 @@ def test_the_keyboard_moves_the_rate_and_the_drawn_curves(
     assert last["output"].count(DIVERGED.get(language, DIVERGED["en"])) == 2
     assert last["fit"] == ["", ""], "a diverged run has no fitted cubic to draw"
     assert slider.get_attribute("aria-valuetext") == last["output"].split(" · ")[0]
+    # each panel says its own rate and result under its name; the output, on screen, only the
+    # position (the results are there for a screen reader, clipped out of sight)
+    lines = figure.locator(".sinfit-explorer-rate").all_inner_texts()
+    assert len(lines) == 2, lines
+    assert all(DIVERGED.get(language, DIVERGED["en"]) in line for line in lines)
+    said = figure.locator(".sinfit-explorer-said").bounding_box()
+    assert said is not None and said["width"] <= 1 and said["height"] <= 1, said
     assert page.errors == []  # type: ignore[attr-defined]
     page.close()
 

@@ -66,19 +66,20 @@
     return String(Number(value.toPrecision(value >= 1 ? 3 : 2))) + " " + ETA_MAX;
   }
 
-  // Text in which "ηmax" is written η with "max" as a subscript (<sub>, sized by sinfit.css:
-  // Unicode's subscript letters are drawn far smaller than 12 px).
+  // Text in which "ηmax" and "λmax" are written with "max" as a subscript (<sub>, sized by
+  // sinfit.css: Unicode's subscript letters are drawn far smaller than 12 px).
   var ETA_MAX = "ηmax";
   function write(node, text) {
     node.textContent = "";
-    text.split(ETA_MAX).forEach(function (part, i) {
-      if (i) {
-        node.appendChild(document.createTextNode("η"));
+    text.split(/([ηλ])max/).forEach(function (part, i) {
+      if (i % 2) {
+        node.appendChild(document.createTextNode(part));
         var sub = document.createElement("sub");
         sub.textContent = "max";
         node.appendChild(sub);
+      } else {
+        node.appendChild(document.createTextNode(part));
       }
-      node.appendChild(document.createTextNode(part));
     });
   }
 
@@ -200,7 +201,6 @@
       return function draw(i) {
         var losses = basis.loss[i], diverged = basis.diverged[i];
         var lr = "η = " + rate(fractions[i] * basis.bound);
-        rateLine.textContent = lr;
         var px = steps.slice(0, losses.length).map(T);
         var ys = losses.map(function (v) { return Math.min(log10(v), top + 1); });
         if (diverged !== null) { px.push(T(diverged)); ys.push(top + 1); }
@@ -221,6 +221,7 @@
         })) : "");
         var status = diverged !== null ? fill(text.diverged, { n: diverged })
           : fill(text.ended, { n: last, v: String(Number(losses[losses.length - 1].toPrecision(4))) });
+        rateLine.textContent = lr + ", " + status;  // under the basis's name: said once
         return names[1] + ": " + lr + ", " + status;
       };
     });
@@ -229,7 +230,13 @@
       var i = Number(input.value);
       var parts = panels.map(function (draw) { return draw(i); });
       var value = "η = " + fraction(fractions[i]);
-      write(output, value + " · " + parts.join(" · "));
+      // On screen the position only (each panel shows its own rate and result); a screen
+      // reader, which this live region speaks to, hears both results too.
+      write(output, value);
+      var said = document.createElement("span");
+      said.className = "sinfit-explorer-said";
+      said.textContent = " · " + parts.join(" · ");
+      output.appendChild(said);
       input.setAttribute("aria-valuetext", value);
     }
 
