@@ -397,14 +397,29 @@ def finish_site(site: Path, math_font: Path, cache: Path, *, slim_html: bool = T
             svg = found.group(1)
             _write(site / picture_file(svg), svg_document(svg).encode())
     every_css = css.decode() + others
+    read_by = scripts + LOADER + FIRST_PALETTE
+    # A page's slimmed HTML depends on the page, the site's sheets and scripts and the code
+    # that slims: kept on disk under all of them, so a rebuild slims only the pages that
+    # changed; the pages of earlier versions are dropped at the end.
+    code = (
+        b"".join(Path(m.__file__).read_bytes() for m in (styles, markup))
+        + Path(__file__).read_bytes()
+    )
+    used = set()
     for path, html in pages.items():
         html = rewrite_page(html, path.relative_to(site).as_posix(), name)
-        _write(
-            path,
-            (
-                slim(html, every_css, scripts + LOADER + FIRST_PALETTE) if slim_html else html
-            ).encode(),
-        )
+        out = html.encode()
+        if slim_html:
+            key = (out, every_css.encode(), read_by.encode(), code)
+            used.add(f"page-{_digest(_key(*key))}.html")
+            out = _cached(
+                cache, "page", ".html", lambda h=html: slim(h, every_css, read_by).encode(), *key
+            )
+        _write(path, out)
+    if slim_html and cache.is_dir():
+        for old in cache.glob("page-*.html"):
+            if old.name not in used:
+                old.unlink(missing_ok=True)
 
 
 def slim(html: str, css: str, scripts: str = "") -> str:
@@ -429,10 +444,14 @@ def slim(html: str, css: str, scripts: str = "") -> str:
     return markup.with_bare_token_classes(markup.without_indentation(html))
 
 
+def _key(*parts: bytes) -> bytes:
+    return b"\0".join(parts)
+
+
 def _cached(cache: Path, kind: str, suffix: str, make, *key: bytes) -> bytes:
     """``make()``, kept on disk under what it was made from: a rebuild of the same site, as
     ``mkdocs serve`` makes on every save and the tests make of their copies, reuses it."""
-    digest = _digest(b"\0".join(key))
+    digest = _digest(_key(*key))
     cached = cache / f"{kind}-{digest}{suffix}"
     if cached.is_file():
         return cached.read_bytes()
