@@ -169,7 +169,11 @@ def test_finish_site_rewrites_every_page_and_writes_whole_files(tmp_path: Path) 
         assert f"assets/stylesheets/{cut[0].name}" in page.read_text()
     assert (site / first_visit.MATH_FONT).stat().st_size < FONT.stat().st_size
     assert not list(site.rglob("*.tmp"))
-    assert len(list((tmp_path / "cache").iterdir())) == 2, "the cut sheet and the font"
+    kept = sorted(p.name.split("-")[0] for p in (tmp_path / "cache").iterdir())
+    pages = [p for p in tmp_path.joinpath("site").rglob("*.html")]
+    # the cut sheet, the font, and each distinct page as slimmed (pages alike share one)
+    assert kept.count("main") == 1 and kept.count("math") == 1, kept
+    assert 1 <= kept.count("page") <= len(pages), kept
 
 
 def test_finish_site_reuses_what_it_cut_for_the_same_sources(
@@ -184,7 +188,11 @@ def test_finish_site_reuses_what_it_cut_for_the_same_sources(
 
     monkeypatch.setattr(first_visit, "subset_font", fail)
     monkeypatch.setattr(first_visit, "site_css", fail)
+    monkeypatch.setattr(first_visit, "slim", fail)
+    stale = tmp_path / "cache" / "page-000000000000.html"  # a page of an earlier version
+    stale.write_text("old")
     test_finish_site_rewrites_every_page_and_writes_whole_files(tmp_path)
+    assert not stale.exists(), "slimmed pages no current page has are dropped"
     after = {p.name: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
     assert after == before
 
