@@ -184,6 +184,9 @@ def math_text(pages: Iterable[str]) -> str:
     for page in pages:
         for formula in _MATH.findall(page):
             chars |= set(html_lib.unescape(_TAG.sub("", _ANNOTATION.sub("", formula))))
+            # drawn by the element, not written in it: a square root's radical sign
+            if "<msqrt" in formula or "<mroot" in formula:
+                chars.add("√")
     chars -= set(" \n\t")
     return "".join(sorted(chars))
 

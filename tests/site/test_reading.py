@@ -114,6 +114,25 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, site_url: str, scripts: bo
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_display_formula_fits_a_phone_without_scrolling(
+    browser, site_url: str, language: str
+) -> None:
+    """Stricter than not cut off: at 390 px no formula needs its own sideways scroll (a
+    reader does not think to scroll an equation; a long one is split over lines)."""
+    with tab(browser, 390) as page:
+        for stem in STEMS:
+            page.goto(site_url + page_path(language, stem))
+            page.wait_for_load_state("load")
+            wide = page.evaluate(
+                """() => [...document.querySelectorAll("article .sinfit-math")]
+                     .filter(box => box.scrollWidth > box.clientWidth + 1)
+                     .map(box => (box.textContent || "").trim().slice(0, 60))"""
+            )
+            assert wide == [], f"{language}/{stem} at 390 px: {wide}"
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize(("width", "scheme"), [(390, "light"), (1280, "dark")])
 def test_every_figure_fits_its_column(browser, site_url: str, width: int, scheme: str) -> None:
     with tab(browser, width, scheme) as page:

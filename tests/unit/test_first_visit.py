@@ -131,6 +131,9 @@ def test_math_text_is_what_formulas_draw() -> None:
         '<annotation encoding="application/x-tex">\\eta - 2 QQ</annotation></semantics></math>'
     )
     assert first_visit.math_text([page]) == "2\u03b7\u2212"  # 2, eta, minus sign
+    # a square root draws its radical sign from the font though no text holds it
+    root = "<math><msqrt><mn>5</mn></msqrt></math>"
+    assert first_visit.math_text([root]) == "5\u221a"
 
 
 def test_cut_font_keeps_the_characters_and_the_math_table() -> None:
