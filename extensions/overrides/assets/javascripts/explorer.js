@@ -27,7 +27,7 @@
       bound: "안정 한계",
       diverged: "발산: t = {n}에서 L = ∞",
       ended: "t = {n}에서 L = {v}",
-      lossChart: "갱신 횟수 t에 따른 손실 L(로그 눈금), 파선: 최적의 3차 곡선",
+      lossChart: "걸음 t에 따른 손실 L(로그 눈금), 파선: 최적의 3차 곡선",
       curveChart: "학습된 3차 곡선 ŷ(실선)과 sin(x)(파선)",
       bases: {
         monomial: ["단항식 기저 1, x, x², x³", "단항식"],
