@@ -20,12 +20,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from extensions.sitebuild import downloads  # noqa: E402
+from extensions.sitebuild import downloads, pages  # noqa: E402
 from extensions.sitebuild.execution import is_tutorial  # noqa: E402
 from extensions.sitebuild.project import languages  # noqa: E402
 from extensions.sitebuild.stage import Stage, StageError, render_cache  # noqa: E402
@@ -130,7 +131,12 @@ def on_page_content(html_content: str, page: Page, config: MkDocsConfig, files: 
         page.url + Path(staged).with_suffix(".ipynb").name,
     )
     framed = BUILD.stage.framed(staged, html_content, _language(config), colab)
-    return html_content if framed is None else framed
+    if framed is None:
+        return html_content
+    # The contents' ids as pages.heading_ids gives the rendered headings (Hangul kept), read
+    # from the notebook the stage holds
+    page.toc = get_toc(pages.notebook_toc(BUILD.stage.markdown_cells(staged) or []))
+    return framed
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

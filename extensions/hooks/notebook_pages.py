@@ -10,9 +10,7 @@ import sys
 from pathlib import Path
 
 import nbconvert.exporters.templateexporter
-import nbformat
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.toc import get_toc
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -60,16 +58,14 @@ def on_page_content(html_content: str, page, config, files) -> str:
         )
     try:
         if notebook:
-            # Heading ids and the table of contents as Markdown pages get them (Hangul kept)
+            # Heading ids as Markdown pages get them (Hangul kept); the table of contents with
+            # the same ids is set from the staged notebook (extensions/hooks/execution.py)
             html_content = pages.heading_ids(html_content, name)
             # nbconvert names headings from their text alone, never making the ids unique as
             # the toc extension does: two alike fail the build, naming the page
             if problems := gates.duplicate_heading_ids(html_content):
                 where = Path(config["docs_dir"]).name + "/" + name  # as the author finds it
                 raise PluginError("\n".join(f"{where}: {p}" for p in problems))
-            staged = nbformat.read(page.file.abs_src_path, as_version=4)
-            cells = [c.source for c in staged.cells if c.cell_type == "markdown"]
-            page.toc = get_toc(pages.notebook_toc(cells))
             # Figures first: the math scan then no longer reads through their base64 data.
             out_dir = Path(page.file.abs_dest_path).parent
             html_content = pages.extract_figures(html_content, name, out_dir)

@@ -302,7 +302,7 @@ def _shared(content: str, page_url: str) -> tuple[str, str, str] | None:
     # mkdocs-jupyter's sheet also restyles Material's own elements inside a notebook (e.g.
     # ".jupyter-wrapper .md-typeset__scrollwrap", the box Material's script wraps each table
     # in after load): classes no page's HTML holds yet, kept since the script adds them.
-    classes |= {name for name in _MATERIAL_CLASS.findall(sheet)}
+    classes |= set(_MATERIAL_CLASS.findall(sheet))
     css = styles.subset(sheet, classes, ids)
     name = f"assets/stylesheets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
     link = f'<link rel="stylesheet" href="{relative_url(name, page_url)}">'

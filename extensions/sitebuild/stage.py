@@ -141,10 +141,9 @@ class Stage:
 
     def page(self, source: Path, language: str) -> Path:
         """Execute (or look up) one page and write its notebook; returns the staged path."""
-        docs = self.root / "docs" / language
-        name = source.resolve().relative_to(docs.resolve()).as_posix()
+        name = source.resolve().relative_to((self.root / "docs" / language).resolve()).as_posix()
         page = f"{language}/{name}"  # as in docs/: the report's rows and its readers say so
-        target = self.folder / language / Path(name).with_suffix(".ipynb")
+        target = self.staged_path(language, name)
         made_from = hashlib.sha256(source.read_bytes()).hexdigest()
         known = self.manifest.get("pages", {}).get(str(target))
         stamp = self._store_stamp()
@@ -173,6 +172,16 @@ class Stage:
         self.notebooks[str(target)] = nb
         return target
 
+    def staged_path(self, language: str, name: str) -> Path:
+        """Where the page ``name`` (relative to ``docs/<language>/``) is staged."""
+        return self.folder / language / Path(name).with_suffix(".ipynb")
+
+    def markdown_cells(self, staged: str) -> list[str] | None:
+        """The Markdown cells' text of a staged page (None for a page the stage did not
+        write): what its table of contents is read from."""
+        nb = self.notebooks.get(staged)
+        return None if nb is None else [c.source for c in nb.cells if c.cell_type == "markdown"]
+
     def finish(self) -> None:
         """End a run: remember what the staged notebooks were made from."""
         if self._touched:
@@ -199,11 +208,11 @@ class Stage:
 
     def prune(self) -> int:
         """Drop the cache entries and staged notebooks no current page has."""
-        langs = languages(self.root)
+        sources = {lang: tutorial_pages(lang, self.root) for lang in languages(self.root)}
         current = {
-            (self.folder / lang / p.relative_to(self.root / "docs" / lang)).with_suffix(".ipynb")
-            for lang in langs
-            for p in tutorial_pages(lang, self.root)
+            self.staged_path(lang, p.relative_to(self.root / "docs" / lang).as_posix())
+            for lang, pages in sources.items()
+            for p in pages
         }
         if self.folder.is_dir():
             for old in self.folder.rglob("*.ipynb"):
@@ -211,7 +220,7 @@ class Stage:
                     old.unlink()
         if not (self.executor.enabled and self.executed_any):
             return 0  # entries go out of use only when edited code executes
-        return self.executor.prune([p for lang in langs for p in tutorial_pages(lang, self.root)])
+        return self.executor.prune([p for pages in sources.values() for p in pages])
 
     # --- what a page's readers see around it --------------------------------------------------
     def framed(self, staged: str, content: str, language: str, colab: str | None) -> str | None:
