@@ -1,57 +1,41 @@
-"""MkDocs adapter: what `mkdocs serve` does between an author's save and the page shown.
-
-* **Search entries of unchanged pages reused.** Material's search plugin parses every page's
-  HTML again on every rebuild; an unchanged page now gets the entries it got last time (the
-  logic: extensions/sitebuild/search_index.py).
-* **The watcher looks every 0.1 s, not 0.5 s.** MkDocs polls the watched files (docs/,
-  mkdocs.yml, sinfit/: a few dozen files, so a look costs next to nothing) every half second:
-  a save waited a quarter of a second on average before the rebuild began.
-
-Both patches go through :func:`extensions.sitebuild.upstream.replace`, which fails the build
-naming the attribute and the installed version when upstream moves it.
-"""
+"""MkDocs adapter: what `mkdocs serve` does between an author's save and the page shown. Both
+patches stand in for mkdocs/mkdocs#3695 (the authoring loop of `mkdocs serve`: every save
+rebuilds and re-indexes every page) and go through extensions/sitebuild/upstream.replace, which
+fails the build, naming the attribute and the installed version, when upstream moves it."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from material.plugins.search import plugin as search
 from mkdocs import livereload
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from extensions.sitebuild.search_index import entries_once
+from extensions.sitebuild.session import Session
+from extensions.sitebuild.upstream import replace
 
-from extensions.sitebuild.search_index import entries_once  # noqa: E402
-from extensions.sitebuild.upstream import replace  # noqa: E402
+SESSION = Session.shared()
 
-POLLING_INTERVAL = 0.1  # seconds
-
-
-def _material(index, page) -> None:
-    _original(index, page)
-
-
-_original = replace(
+# An unchanged page gets the search entries it got last time: Material's search plugin parses
+# every page's HTML again on every rebuild (extensions/sitebuild/search_index.py)
+_add_entry = replace(
     search.SearchIndex,
     "add_entry_from_context",
-    entries_once(_material),
+    entries_once(lambda index, page: _add_entry(index, page), SESSION.search_entries),
     parameters=["self", "page"],
 )
 
+# The watcher looks every 0.1 s, not 0.5 (`mkdocs serve` passes no interval): a save waited a
+# quarter of a second on average before the rebuild began; a look at a few dozen files is cheap.
+POLLING_INTERVAL = 0.1  # seconds
 
-def _server(
-    self,
-    builder,
-    host,
-    port,
-    root,
-    mount_path="/",
-    polling_interval=POLLING_INTERVAL,
-    shutdown_delay=0.25,
-) -> None:
-    _server_init(self, builder, host, port, root, mount_path, polling_interval, shutdown_delay)
+
+def _server(self: livereload.LiveReloadServer, *args: Any, **kwargs: Any) -> None:
+    kwargs.setdefault("polling_interval", POLLING_INTERVAL)
+    _server_init(self, *args, **kwargs)
 
 
 _server_init = replace(
@@ -59,13 +43,7 @@ _server_init = replace(
     "__init__",
     _server,
     parameters=[
-        "self",
-        "builder",
-        "host",
-        "port",
-        "root",
-        "mount_path",
-        "polling_interval",
-        "shutdown_delay",
+        *("self", "builder", "host", "port", "root"),
+        *("mount_path", "polling_interval", "shutdown_delay"),
     ],
 )

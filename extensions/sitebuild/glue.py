@@ -303,8 +303,10 @@ def coalesced_streams(outputs: list) -> list:
             if not text:
                 continue
             last = merged[-1] if merged else None
-            if last is not None and last.get("output_type") == "stream" and (
-                last.get("name") == out.get("name")
+            if (
+                last is not None
+                and last.get("output_type") == "stream"
+                and (last.get("name") == out.get("name"))
             ):
                 last["text"] = "".join(last["text"]) + text
                 continue

@@ -70,7 +70,7 @@ from markdown import Markdown
 from markdown.extensions.toc import TocExtension
 from pymdownx.slugs import slugify
 
-from extensions.sitebuild import styles
+from extensions.sitebuild import gates, styles
 from extensions.sitebuild.upstream import Rewrite, UpstreamChanged
 
 
@@ -236,7 +236,7 @@ def resolve_links(
 #: The slugify mkdocs.yml gives Markdown pages' headings: lower case, Unicode kept (Hangul ids).
 SLUGIFY = slugify(case="lower")
 HEADINGS = Rewrite(
-    "nbconvert's headings <hN id=\"...\">...<a class=\"anchor-link\" href=\"#...\">",
+    'nbconvert\'s headings <hN id="...">...<a class="anchor-link" href="#...">',
     re.compile(
         r'<h(?P<level>[1-6]) id="(?P<id>[^"]*)">(?P<text>.*?)'
         r'<a class="anchor-link" href="#(?P=id)">(?P<mark>.*?)</a></h(?P=level)>',
@@ -364,7 +364,7 @@ COPY_SCRIPT = Rewrite(
 COPY_LABEL = {"en": "Copy to clipboard", "ko": "클립보드로 복사"}
 COPIED = {"en": "Copied to clipboard", "ko": "클립보드에 복사됨"}
 COPY_NOTICE = Rewrite(
-    "mkdocs-jupyter's copy notice <span class=\"notice\" hidden=\"\">Copied!</span>",
+    'mkdocs-jupyter\'s copy notice <span class="notice" hidden="">Copied!</span>',
     re.compile(r'<span class="notice" hidden="">Copied!</span>'),
     "",  # per page (with_replacement)
     "mkdocs-jupyter",
@@ -451,6 +451,13 @@ def focusable_code_cells(output: str, page: str) -> str:
     return CODE_CELLS.apply(output, page)
 
 
+def finished_page(output: str, page: str, language: str, *, notebook: bool) -> str:
+    """The fixes above on any finished page (``notebook``: mkdocs-jupyter rendered it)."""
+    output = drop_alternate_links(output, page)
+    output = name_search_dialog(output, page, language)
+    return focusable_code_cells(output, page) if notebook else output
+
+
 def drop_alternate_links(output: str, page: str) -> str:
     """Material's hreflang head links, dropped (the language menu stays). mkdocs-static-i18n
     puts the same page in the other language into ``extra.alternate``, which Material also
@@ -527,3 +534,34 @@ def fold_solutions(content: str, page: str, language: str) -> str:
         done = end
     parts.append(content[done:])
     return "".join(parts)
+
+
+def notebook_page(
+    content: str,
+    page: str,
+    *,
+    where: str,
+    page_url: str,
+    out_dir: Path,
+    site_dir: Path,
+    language: str,
+    url_of: Callable[[str], str | None],
+) -> str:
+    """Every fix above, in order, on a notebook page mkdocs-jupyter rendered. ``where`` names
+    the page as its author finds it (``docs/en/x.md``), ``url_of`` gives a source file's URL.
+    Math is left to :func:`render_math`, which every page gets. ``SINFIT_INLINE_CSS=1`` keeps
+    the styles inline (see the module's docstring)."""
+    # Heading ids as Markdown pages get them (Hangul kept); the table of contents with the
+    # same ids comes from the staged notebook (extensions/hooks/execution.py)
+    content = heading_ids(content, page)
+    # nbconvert names headings from their text alone, never making the ids unique as the toc
+    # extension does: two alike fail the build, naming the page
+    if problems := gates.duplicate_heading_ids(content):
+        raise PageError("\n".join(f"{where}: {p}" for p in problems))
+    # Figures first: the math scan then no longer reads through their base64 data
+    content = extract_figures(content, page, out_dir)
+    content = fold_solutions(content, page, language)
+    content = resolve_links(content, page, page_url, url_of)
+    content = share_copy_buttons(content, page, page_url, site_dir, language)
+    inline = os.environ.get("SINFIT_INLINE_CSS") == "1"
+    return share_styles(content, page, page_url, site_dir, inline=inline)

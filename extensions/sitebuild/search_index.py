@@ -38,10 +38,12 @@ def page_key(page: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def entries_once(add: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+def entries_once(
+    add: Callable[[Any, Any], None], made: dict[str, list[dict]]
+) -> Callable[[Any, Any], None]:
     """``add`` (``SearchIndex.add_entry_from_context(self, page)``, which appends to
-    ``self.entries``), made once for each page key; later calls append copies."""
-    made: dict[str, list[dict]] = {}
+    ``self.entries``), made once for each page key and kept in ``made``; later calls append
+    copies."""
 
     def add_entry_from_context(self: Any, page: Any) -> None:
         key = page_key(page)

@@ -276,20 +276,19 @@ class Stage:
         signal.signal(signal.SIGTERM, stop)
 
 
-# What decides a notebook's rendering besides the notebook: the renderer's versions and the
-# hook that adjusts it (heading ids, the table of contents' slugs).
+# What decides a notebook's rendering besides the notebook: the renderer's versions and its
+# settings in mkdocs.yml.
 RENDERERS = ("mkdocs-jupyter", "nbconvert", "jupytext", "mistune", "pygments")
-RENDER_HOOK = Path("extensions") / "hooks" / "notebook_pages.py"
 
 
-def render_cache(root: Path, language: str) -> Path:
+def render_cache(root: Path, language: str, settings: dict) -> Path:
     """Where the renderer may keep its renderings of ``language``'s staged notebooks: a folder
-    named by the renderer's versions and the hook adjusting it, so an upgrade or a change to
-    the hook can only miss. Folders of other fingerprints are removed."""
+    named by the renderer's versions and ``settings``, so an upgrade or a changed option can
+    only miss. Folders of other fingerprints are removed."""
     h = hashlib.sha256()
     for name in RENDERERS:
         h.update(f"{name}=={version(name)};".encode())
-    h.update((root / RENDER_HOOK).read_bytes())
+    h.update(json.dumps(settings, sort_keys=True, default=repr).encode())
     folder = root / ".cache" / "render" / h.hexdigest()[:16]
     if folder.parent.is_dir():
         for old in folder.parent.iterdir():

@@ -27,7 +27,7 @@ def counted() -> tuple[list[SimpleNamespace], Callable]:
         calls.append(p)
         SearchIndex.add_entry_from_context(index, p)
 
-    return calls, entries_once(add)
+    return calls, entries_once(add, {})
 
 
 def test_the_entries_are_material_s_and_made_once_per_page_text() -> None:

@@ -58,7 +58,7 @@ PATCHED = [
     (
         "nbconvert.exporters.templateexporter",
         "TemplateExporter._create_environment",
-        "extensions/hooks/notebook_pages.py",
+        "extensions/hooks/page_markup.py",
     ),
 ]
 

@@ -1,0 +1,170 @@
+"""What the build does, event by event, for the life of one process: one ``mkdocs build``, or
+every rebuild of ``mkdocs serve``. Plain Python, no MkDocs imports: the hooks in
+``extensions/hooks/`` turn MkDocs' events into these calls and these errors into MkDocs' own.
+
+mkdocs-static-i18n builds every other language from inside the default language's
+``on_post_build``, so each build's start and end run once per language, nested::
+
+    begin (en) ... end_language (en) ─┬─ begin (ko) ... end_language (ko), end (ko: inner)
+                                      └─ end (en: the outermost) → finish_site
+
+The outermost build owns the site's root; what is done once on the whole site (the Korean
+search words, the first-visit rewrite) is done when it ends, with every language on disk.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+from pathlib import Path
+
+from extensions.sitebuild import downloads, first_visit, pages, search_korean
+from extensions.sitebuild.nesting import NestedBuilds
+from extensions.sitebuild.project import ROOT, languages
+from extensions.sitebuild.stage import Stage, render_cache
+from extensions.sitebuild.upstream import MemoryBytecodeCache, UpstreamChanged, installed
+
+
+class Session:
+    """The one object the hooks share; its fields are what one build tells the next."""
+
+    def __init__(self, root: Path = ROOT) -> None:
+        self.root = root
+        self.languages = languages(root)
+        self.stage = Stage(root)
+        # nbconvert's and the theme's templates, compiled once per process, not once per page
+        # (nbconvert) or per build (MkDocs makes a new Jinja environment for each)
+        self.templates = MemoryBytecodeCache()
+        self.search_entries: dict[str, list[dict]] = {}  # by page (search_index.entries_once)
+        self.serving = False  # `mkdocs serve`: pages not slimmed (first_visit.finish_site)
+        self.keep_site = False  # `--dirty`: a stopped build keeps what it did not rewrite
+        self.site_dir: Path | None = None  # the outermost build's
+        self.site_url = "/"
+        self.wheel: Path | None = None
+        self._builds = NestedBuilds()
+
+    @classmethod
+    def shared(cls) -> Session:
+        """The process's session: every hook module that asks gets the same one."""
+        return _shared()
+
+    def start(self, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+        self.keep_site = dirty
+
+    def language(self, theme_language: str) -> str:
+        """The language being built: mkdocs-static-i18n sets the theme's per build."""
+        if theme_language not in self.languages:
+            raise UpstreamChanged(
+                f"the theme's language is {theme_language!r}, none of {self.languages}: "
+                f"{installed('mkdocs_static_i18n')} no longer sets it per language build"
+            )
+        return theme_language
+
+    def configure(self, site_dir: Path, site_url: str | None) -> None:
+        if self.site_dir is None:  # the outermost build's
+            self.site_dir = site_dir
+            self.site_url = site_url or "/"
+            self.stage.stop_on_signals(None if self.keep_site else site_dir)
+
+    def begin(self) -> None:
+        """A build starts: the sources checked, the stage opened, the library's wheel built
+        once per version of its sources (a `mkdocs serve` rebuild after a sinfit edit
+        publishes the new library with the new pages)."""
+        self._builds.start()
+        self.stage.check_parity()
+        self.stage.start()
+        self.wheel = downloads.wheel(self.root, self.root / ".cache" / "wheel")
+
+    def render_cache(self, language: str, settings: dict) -> str:
+        """Where mkdocs-jupyter keeps ``language``'s renderings. It keys each on the notebook's
+        bytes and evicts, at a build's end, those the build did not use; static-i18n runs one
+        build per language with the same plugin, so each language needs its own folder."""
+        settings = {k: v for k, v in settings.items() if k != "cache_dir"}
+        return str(render_cache(self.root, language, settings))
+
+    def framed(
+        self, staged: str, html: str, language: str, url: str, repo_url: str | None, branch: str
+    ) -> tuple[str, list[dict]] | None:
+        """A tutorial's rendered ``html`` with its downloads under its title and how it was
+        executed at its end, and its table of contents (the ids pages.heading_ids gives the
+        rendered headings, Hangul kept), as MkDocs' ``get_toc`` takes it; None for another
+        page. ``branch``: where the repository keeps the executed notebooks, for Colab."""
+        colab_path = url + Path(staged).with_suffix(".ipynb").name
+        colab = downloads.colab_url(repo_url, branch, colab_path)
+        framed = self.stage.framed(staged, html, language, colab)
+        if framed is None:
+            return None
+        return framed, pages.notebook_toc(self.stage.markdown_cells(staged) or [])
+
+    def wheel_url(self) -> str:
+        assert self.wheel is not None, "begin() builds the wheel"
+        return self.site_url.rstrip("/") + "/downloads/" + self.wheel.name
+
+    def write_downloads(self, staged: str, folder: Path, language: str, url: str) -> None:
+        """A tutorial's notebook and script, beside its page (nothing for other pages)."""
+        page_url = self.site_url.rstrip("/") + "/" + url
+        stem = Path(staged).stem
+        made = self.stage.downloads(staged, stem, language, page_url, self.wheel_url())
+        if made is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            for suffix, text in zip((".ipynb", ".py"), made, strict=True):
+                (folder / (stem + suffix)).write_text(text, encoding="utf-8")
+
+    def end_language(self, site_dir: Path, language: str) -> str | None:
+        """One language's pages are written: its execution report (None without one)."""
+        self.stage.finish()
+        self.stage.close()
+        if site_dir == self.site_dir and self.wheel is not None:  # the site's root
+            target = site_dir / "downloads" / self.wheel.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(self.wheel, target)
+        return self.stage.report(language)
+
+    def end(self) -> bool:
+        """A build ends; true for the outermost, when every language is on disk."""
+        return self._builds.ended()
+
+    def abandon(self) -> None:
+        """A build failed: none is under way any more."""
+        self._builds.abandon()
+        self.stage.close()
+
+    def finish_site(self, site_dir: Path) -> str:
+        """The whole site's last rewrites: the Korean search words (what is to be logged of
+        them is returned), then what a first visit waits for, cut to what the pages use.
+        ``SINFIT_KOREAN_SEARCH=0`` leaves the index as Material wrote it (to compare, or to
+        see the search test fail without the step)."""
+        index = site_dir / "search" / "search_index.json"
+        if os.environ.get(search_korean.ENV_SWITCH, "1") == "0":
+            message = f"Korean search words: off ({search_korean.ENV_SWITCH}=0)"
+        elif not index.exists():
+            message = "Korean search words: no search index (the search plugin is off)"
+        else:
+            entries, before, after = search_korean.rewrite_index(
+                index,
+                self.languages,
+                self.root / "glossary.toml",
+                self.root / ".cache" / "search-korean",
+            )
+            message = (
+                f"Korean search words added to {entries} entries: index {before} -> "
+                f"{after} bytes (+{100 * (after - before) / before:.1f} %)"
+            )
+        first_visit.finish_site(
+            site_dir,
+            self.root / "extensions" / "overrides" / first_visit.MATH_FONT,
+            self.root / ".cache" / "first-visit",
+            slim_html=not self.serving,
+        )
+        return message
+
+    def shutdown(self) -> None:
+        self.stage.close()
+        self.stage.prune()
+
+
+@functools.cache
+def _shared() -> Session:
+    return Session()
