@@ -28,7 +28,6 @@ import hashlib
 import io
 import json
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -206,7 +205,7 @@ class LearningRateExplorer:
         rc = {"svg.hashsalt": "sinfit", "svg.fonttype": "none", "font.sans-serif": ["DejaVu Sans"]}
         with matplotlib.rc_context(rc):
             fig.savefig(buf, format="svg", metadata={"Date": None})
-        return _slim_svg(buf.getvalue())
+        return buf.getvalue()
 
     def _repr_html_(self) -> str:
         payload = json.dumps(self.data(), separators=(",", ":"), allow_nan=False)
@@ -240,18 +239,6 @@ def _stretch(t: np.ndarray) -> np.ndarray:
 
 def _unstretch(s: np.ndarray) -> np.ndarray:
     return 10.0**s - 1
-
-
-def _slim_svg(svg: str) -> str:
-    """matplotlib's SVG document without what a picture in a page does not need: its metadata
-    and comments, digits finer than a tenth of a point, white space between tags (the notebook
-    carries the picture inline, base64-encoded)."""
-    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.DOTALL)
-    svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.DOTALL)
-    # in the tags only (the text keeps its digits): a tenth of a point is finer than a pixel
-    svg = re.sub(r"<[^>]+>", lambda m: re.sub(r"(\d\.\d)\d+", r"\1", m.group(0)), svg)
-    svg = re.sub(r">\s+<", "><", svg)
-    return re.sub(r"\s*\n\s*", " ", svg)
 
 
 def _until_divergence(

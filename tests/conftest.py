@@ -21,6 +21,17 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The snippet tests run each page's code in this process: with the kernel's torch thread
+    # count, so that they print what the build's execution printed (a sum split over threads is
+    # added in another order, and a float32 result can differ in its last digit).
+    import torch
+
+    from extensions.sitebuild.execution import torch_threads
+
+    torch.set_num_threads(torch_threads())
 # The languages, default first, as mkdocs.yml's i18n entry lists them (one place for all).
 LANGUAGES = languages()
 CHROMIUM = Path("/usr/bin/chromium")

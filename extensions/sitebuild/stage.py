@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import hashlib
 import json
 import os
@@ -40,7 +41,7 @@ from pathlib import Path
 
 import nbformat
 
-from extensions.sitebuild import downloads, gates, glue
+from extensions.sitebuild import downloads, figures, gates, glue
 from extensions.sitebuild.execution import (
     EXECUTION_KEY,
     ExecutionError,
@@ -110,7 +111,8 @@ class Stage:
         ``sinfit`` sources and the versions), while its database is there and readable as one;
         None otherwise. A deleted or damaged store is noticed as it would be without the
         manifest: its pages are looked up, and executed, again. (Not its time of change: every
-        look-up writes to it.)"""
+        look-up writes to it.) With it, the build's own code: a staged notebook made by other
+        code (another figure slimming, another glue) is looked up and written again."""
         if not self.executor.enabled:
             return None
         db = self.executor.cache_root / self.executor.fingerprint / "global.db"
@@ -120,7 +122,7 @@ class Stage:
                     return None
         except OSError:
             return None
-        return self.executor.fingerprint
+        return f"{self.executor.fingerprint}+{_build_code()}"
 
     def _save_manifest(self) -> None:
         """Record this run's pages against the store as it is now (after what executed)."""
@@ -166,6 +168,7 @@ class Stage:
             except ExecutionError as err:
                 raise StageError(str(err)) from None
             self.executed_any |= any(r.status == "executed" for r in self.executor.rows[before:])
+            figures.slim_figures(nb)
             _write_if_changed(target, _notebook_text(published(nb)))
         run = nb.metadata.get(EXECUTION_KEY, {})
         self._touched[str(target)] = {"source": made_from, "seconds": run.get("seconds", 0.0)}
@@ -307,6 +310,15 @@ def published(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     nb = copy.deepcopy(nb)
     del nb.metadata[EXECUTION_KEY]["seconds"]
     return nb
+
+
+@functools.cache
+def _build_code() -> str:
+    """A digest of the build's modules (this folder), which shape what the stage writes."""
+    h = hashlib.sha256()
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(module.name.encode() + b"\0" + module.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -38,6 +38,15 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def executing(kernel: int) -> bool:
+    """Has the kernel begun the page's code? Its first cell imports torch: the library is then
+    mapped into the kernel's memory."""
+    try:
+        return b"libtorch" in Path(f"/proc/{kernel}/maps").read_bytes()
+    except OSError:
+        return False
+
+
 def start_build_and_wait_for_its_kernel(project: Path) -> tuple[subprocess.Popen, int]:
     build = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(project / "site")],
@@ -54,15 +63,14 @@ def start_build_and_wait_for_its_kernel(project: Path) -> tuple[subprocess.Popen
             for pid in children(build.pid)
             if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes()
         ]
-        if kernels:
-            time.sleep(1.0)  # let it start executing the page
+        if kernels and executing(kernels[0]):
             return build, kernels[0]
         if build.poll() is not None:
             pytest.fail(f"the build ended before starting a kernel:\n{build.communicate()}")
         time.sleep(0.1)
     build.kill()
     build.communicate()
-    pytest.fail("no kernel started within 120 s")
+    pytest.fail("no kernel started executing the page within 120 s")
 
 
 def wait_gone(pid: int, seconds: float) -> bool:
