@@ -32,6 +32,8 @@ def pytest_configure(config: pytest.Config) -> None:
     from extensions.sitebuild.execution import torch_threads
 
     torch.set_num_threads(torch_threads())
+
+
 # The languages, default first, as mkdocs.yml's i18n entry lists them (one place for all).
 LANGUAGES = languages()
 CHROMIUM = Path("/usr/bin/chromium")
