@@ -43,7 +43,7 @@ TEXT = {
         ),
         "script": (
             "# Run with `python {name}` once sinfit is installed (pip install {wheel}).\n"
-            "# Figures the notebook shows are saved to files beside the script."
+            "# The figures the notebook shows are saved as SVG files in the folder you run it from."
         ),
         "proof": (
             "Every output and figure on this page comes from running its {blocks} code blocks "
@@ -62,7 +62,7 @@ TEXT = {
         ),
         "script": (
             "# sinfit을 설치한 뒤(pip install {wheel}) `python {name}`로 실행합니다.\n"
-            "# 노트북에서 보이는 그림은 스크립트 옆에 파일로 저장됩니다."
+            "# 노트북에서 보이는 그림은 스크립트를 실행한 폴더에 SVG 파일로 저장됩니다."
         ),
         "proof": (
             "이 페이지의 출력과 그림은 모두 코드 블록 {blocks}개를 {date}에 Python {python}, "

@@ -253,6 +253,9 @@ def _lookup(values: Mapping[str, Any], path: str) -> Any:
     return float(value) if value in ("inf", "-inf", "nan") else value
 
 
+MINUS = "\u2212"
+
+
 def fill(text: str, values: Mapping[str, Any], page: str) -> str:
     """Every reference in ``text`` replaced by its formatted value."""
 
@@ -273,9 +276,12 @@ def fill(text: str, values: Mapping[str, Any], page: str) -> str:
         except (IndexError, TypeError):
             raise GlueError(f"{page}: {{{{ {path}:{spec} }}}}: no such part of the value") from None
         try:
-            return format(value, spec.strip())
+            text = format(value, spec.strip())
         except (ValueError, TypeError) as err:
             raise GlueError(f"{page}: {{{{ {path}:{spec} }}}}: {err}") from None
+        # A negative number in prose takes the minus sign (U+2212) that the typed text
+        # around it uses (as in -π typed with U+2212), not a hyphen
+        return MINUS + text[1:] if text.startswith("-") and text[1:2].isdigit() else text
 
     return _REFERENCE.sub(one, text)
 

@@ -19,11 +19,14 @@ import os
 import shutil
 from pathlib import Path
 
+import jinja2
+
 from extensions.sitebuild import downloads, first_visit, pages, search_korean
 from extensions.sitebuild.nesting import NestedBuilds
 from extensions.sitebuild.project import ROOT, languages
+from extensions.sitebuild.search_index import EntryStore
 from extensions.sitebuild.stage import Stage, render_cache
-from extensions.sitebuild.upstream import MemoryBytecodeCache, UpstreamChanged, installed
+from extensions.sitebuild.upstream import UpstreamChanged, installed
 
 
 class Session:
@@ -33,10 +36,14 @@ class Session:
         self.root = root
         self.languages = languages(root)
         self.stage = Stage(root)
-        # nbconvert's and the theme's templates, compiled once per process, not once per page
-        # (nbconvert) or per build (MkDocs makes a new Jinja environment for each)
-        self.templates = MemoryBytecodeCache()
-        self.search_entries: dict[str, list[dict]] = {}  # by page (search_index.entries_once)
+        # nbconvert's and the theme's templates compiled once, not for every page (nbconvert)
+        # and every build (MkDocs makes a new Jinja environment for each); on disk, so a warm
+        # build compiles none. Jinja keys each on the template's name and source.
+        templates = root / ".cache" / "templates"
+        templates.mkdir(parents=True, exist_ok=True)
+        self.templates = jinja2.FileSystemBytecodeCache(str(templates))
+        # each page's search entries (search_index.entries_once), kept for the next build too
+        self.search_entries = EntryStore(root / ".cache" / "search-entries")
         self.serving = False  # `mkdocs serve`: pages not slimmed (first_visit.finish_site)
         self.keep_site = False  # `--dirty`: a stopped build keeps what it did not rewrite
         self.site_dir: Path | None = None  # the outermost build's
@@ -163,6 +170,7 @@ class Session:
     def shutdown(self) -> None:
         self.stage.close()
         self.stage.prune()
+        self.search_entries.prune()
 
 
 @functools.cache

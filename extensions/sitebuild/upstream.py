@@ -23,9 +23,6 @@ from importlib.metadata import PackageNotFoundError, packages_distributions, ver
 from types import ModuleType
 from typing import Any
 
-import jinja2
-import jinja2.bccache
-
 log = logging.getLogger("mkdocs.sitebuild.upstream")
 
 
@@ -121,23 +118,3 @@ class Rewrite:
                 self._warned = True
                 log.warning(message)
         return new
-
-
-class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """A Jinja bytecode cache kept in memory for the life of the process.
-
-    mkdocs-jupyter makes a new nbconvert exporter, and so a new Jinja environment, for every
-    notebook page; each compiled nbconvert's templates from source again. With this cache
-    shared by all of them, a template is compiled once per process (a bucket's key covers the
-    template's name and source, so an edited template compiles again).
-    """
-
-    def __init__(self) -> None:
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()

@@ -187,3 +187,9 @@ def test_printed_pieces_of_one_stream_become_one_output_and_empty_ones_go() -> N
         (None, None),
         ("stdout", "after\n"),
     ]
+
+
+def test_a_negative_number_takes_the_minus_sign_of_the_prose_around_it() -> None:
+    values = {"low": -0.0912, "high": 0.5, "small": 1.5e-5}
+    text = glue.fill("from {{ low:.2f }} to {{ high:.2f }}, {{ small:.1e }}", values, "p.md")
+    assert text == "from \u22120.09 to 0.50, 1.5e-05"

@@ -4,11 +4,12 @@ checked against Material's own SearchIndex."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from types import SimpleNamespace
 
 from material.plugins.search.plugin import SearchIndex
 
-from extensions.sitebuild.search_index import entries_once, page_key
+from extensions.sitebuild.search_index import EntryStore, entries_once, page_key
 
 
 def page(content: str, url: str = "why-slow/", title: str = "Why slow") -> SimpleNamespace:
@@ -18,7 +19,7 @@ def page(content: str, url: str = "why-slow/", title: str = "Why slow") -> Simpl
 CONTENT = '<h2 id="bound">The bound</h2><p>eta below two over lambda</p>'
 
 
-def counted() -> tuple[list[SimpleNamespace], Callable]:
+def counted(store: EntryStore | None = None) -> tuple[list[SimpleNamespace], Callable]:
     """Material's ``add_entry_from_context`` wrapped by ``entries_once``, and the pages it
     was really called with."""
     calls: list[SimpleNamespace] = []
@@ -27,7 +28,7 @@ def counted() -> tuple[list[SimpleNamespace], Callable]:
         calls.append(p)
         SearchIndex.add_entry_from_context(index, p)
 
-    return calls, entries_once(add, {})
+    return calls, entries_once(add, store or EntryStore())
 
 
 def test_the_entries_are_material_s_and_made_once_per_page_text() -> None:
@@ -53,3 +54,30 @@ def test_a_changed_page_is_parsed_again() -> None:
     wrapped(index, page(CONTENT, url="ko/why-slow/"))
     assert len(calls) == 3
     assert page_key(page(CONTENT)) != page_key(page(CONTENT, title="Other"))
+
+
+def test_a_new_process_reuses_the_entries_kept_on_disk(tmp_path: Path) -> None:
+    _, wrapped = counted(EntryStore(tmp_path))
+    first = SearchIndex()
+    wrapped(first, page(CONTENT))
+    later_calls, later = counted(EntryStore(tmp_path))  # as a later build's fresh store
+    second = SearchIndex()
+    later(second, page(CONTENT))
+    assert second.entries == first.entries and later_calls == []
+    other = SearchIndex(separator="[\\s]+")  # other settings: parsed again
+    later(other, page(CONTENT))
+    assert len(later_calls) == 1
+
+
+def test_pruning_keeps_only_the_entries_this_process_used(tmp_path: Path) -> None:
+    old = EntryStore(tmp_path)
+    _, wrapped = counted(old)
+    wrapped(SearchIndex(), page(CONTENT))
+    wrapped(SearchIndex(), page(CONTENT.replace("two", "2")))
+    assert len(list(tmp_path.glob("*.json"))) == 2
+    new = EntryStore(tmp_path)
+    _, later = counted(new)
+    later(SearchIndex(), page(CONTENT))  # the page as it is now
+    new.prune()
+    (kept,) = tmp_path.glob("*.json")
+    assert kept.stem in new.memory
