@@ -47,13 +47,13 @@ from __future__ import annotations
 import hashlib
 import html as html_lib
 import io
-import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from xml.etree import ElementTree
 
 from extensions.sitebuild import markup, styles
+from extensions.sitebuild.files import write_atomically
 from extensions.sitebuild.upstream import Rewrite, UpstreamChanged
 
 _COMMENT_LINE = re.compile(r"^\s*//.*\n", re.M)
@@ -479,7 +479,4 @@ def _digest(data: bytes) -> str:
 
 def _write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    write_atomically(path, data)

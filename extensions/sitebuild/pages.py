@@ -71,6 +71,7 @@ from markdown.extensions.toc import TocExtension
 from pymdownx.slugs import slugify
 
 from extensions.sitebuild import gates, styles
+from extensions.sitebuild.files import write_atomically
 from extensions.sitebuild.upstream import Rewrite, UpstreamChanged
 
 
@@ -334,10 +335,7 @@ def _write_once(target: Path, text: str) -> None:
     """A content-hashed asset: written by the first page that needs it, whole or not at all."""
     if target.exists():
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, target)
+    write_atomically(target, text)
 
 
 # --- copy buttons ---------------------------------------------------------------------------

@@ -13,12 +13,12 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+
+from extensions.sitebuild.files import write_atomically
 
 MATERIAL = version("mkdocs-material")  # its parser makes the entries
 
@@ -70,12 +70,7 @@ class EntryStore:
             text = json.dumps(entries, ensure_ascii=False)
         except TypeError:  # not plain data: kept in memory only
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=self.folder, suffix=".tmp", delete=False
-        ) as handle:
-            handle.write(text)
-        os.replace(handle.name, self.folder / f"{key}.json")  # whole, or not at all
+        write_atomically(self.folder / f"{key}.json", text)
 
     def prune(self) -> None:
         """Remove the kept entries this process did not use (after a build that used some)."""

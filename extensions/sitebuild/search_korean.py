@@ -28,13 +28,14 @@ import functools
 import hashlib
 import html
 import json
-import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+from extensions.sitebuild.files import write_atomically
 
 # The fields the words go to: those from a section's title, those from its text. mkdocs.yml's
 # search `fields` declares both, with the boosts of the title and the text.
@@ -299,10 +300,7 @@ class _Memo:
     def save(self) -> None:
         # Only this build's entries, so the file does not grow with every edit; written
         # whole and moved into place, so a killed build leaves the old file or the new one.
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.file.with_suffix(f".{os.getpid()}.part")
-        partial.write_text(json.dumps(self.used, sort_keys=True), encoding="utf-8")
-        os.replace(partial, self.file)
+        write_atomically(self.file, json.dumps(self.used, sort_keys=True))
 
 
 @functools.cache

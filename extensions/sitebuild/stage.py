@@ -33,7 +33,6 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 from importlib.metadata import version
@@ -48,6 +47,7 @@ from extensions.sitebuild.execution import (
     Executor,
     downloadable,
 )
+from extensions.sitebuild.files import write_atomically
 from extensions.sitebuild.project import ROOT, languages, tutorial_pages
 
 MANIFEST = "manifest.json"
@@ -335,12 +335,7 @@ def _write_if_changed(path: Path, text: str) -> None:
     an unchanged notebook keeps its file (and its modification time)."""
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
-    ) as handle:
-        handle.write(text)
-    os.replace(handle.name, path)
+    write_atomically(path, text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import os
 import pickle
 import re
 from collections.abc import Iterable
@@ -22,6 +21,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 import tinycss2
+
+from extensions.sitebuild.files import write_atomically
 
 _ATTRIBUTE = re.compile(r"\[[^\]]*\]")
 # :not(), :is(), :where() and :has() take selector lists: what they name is not required of the
@@ -160,10 +161,7 @@ def _parsed(css: str) -> tuple:
         return parsed
     parsed = _index(tinycss2.parse_stylesheet(css, **_SKIP))
     with contextlib.suppress(OSError):
-        PARSED_CACHE.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)  # whole or not at all
+        write_atomically(path, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
         kept = sorted(PARSED_CACHE.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
         for old in kept[:-PARSED_KEPT]:
             old.unlink(missing_ok=True)
