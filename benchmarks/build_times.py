@@ -300,7 +300,8 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="sinfit-bench-") as tmp:
-        project = Path(tmp)
+        # The copy in a folder of its own: the plain-Material copy goes beside it, inside tmp.
+        project = Path(tmp) / "project"
         copy_project(project)
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project)}
         results, off, run_pages, reports, edited, prose_page = measure_builds(
@@ -327,7 +328,7 @@ def main() -> int:
         "warm rebuild <= 1.5 x plain Material": results["warm rebuild"]
         <= 1.5 * results["plain Material (warm)"],
         "prose edit <= 1.2 x execution-off": results["prose edit"] <= 1.2 * off,
-        "cold build <= 1.5 x floor": results["cold build"] <= 1.5 * floor,
+        "cold build <= 1.1 x floor": results["cold build"] <= 1.1 * floor,
         "two cold builds at once <= 1.3 x one cold build": concurrent <= 1.3,
         "two cold builds at once execute each page once": _executed_once(
             reports["two cold builds at once"], reports["cold build"]

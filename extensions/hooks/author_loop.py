@@ -1,16 +1,20 @@
-"""MkDocs adapter: what `mkdocs serve` does between an author's save and the page shown. Both
-patches stand in for mkdocs/mkdocs#3695 (the authoring loop of `mkdocs serve`: every save
-rebuilds and re-indexes every page) and go through extensions/sitebuild/upstream.replace, which
-fails the build, naming the attribute and the installed version, when upstream moves it."""
+"""MkDocs adapter: what `mkdocs serve` does between an author's save and the page shown: every
+save rebuilds and re-indexes every page (mkdocs/mkdocs#3695), so what did not change is reused.
+Each patch goes through extensions/sitebuild/upstream.replace, which fails the build, naming
+the attribute and the installed version, when upstream moves it."""
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from material.plugins.search import plugin as search
 from mkdocs import livereload
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocstrings_handlers.python._internal import rendering as signatures
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from extensions.sitebuild.search_index import entries_once
@@ -42,8 +46,21 @@ _server_init = replace(
     livereload.LiveReloadServer,
     "__init__",
     _server,
-    parameters=[
-        *("self", "builder", "host", "port", "root"),
-        *("mount_path", "polling_interval", "shutdown_delay"),
-    ],
-)
+    parameters=["self", "builder", "host", "port", "root", "mount_path", "polling_interval",
+                "shutdown_delay"],
+)  # fmt: skip
+
+
+# The reference page formats each long signature in a ruff subprocess, in every build
+# (mkdocstrings/python#216 chose the subprocess, ruff having no Python API): once per process
+@functools.cache
+def _formatter_once() -> Callable[[str, int], str]:
+    return functools.cache(_get_formatter())
+
+
+_get_formatter = replace(signatures, "_get_formatter", _formatter_once, parameters=[])
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    if (docs := config.plugins.get("mkdocstrings")) is not None:  # a new handler every build
+        docs.handlers.get_handler("python").env.bytecode_cache = SESSION.templates

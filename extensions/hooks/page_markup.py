@@ -1,9 +1,12 @@
 """MkDocs adapter for extensions/sitebuild/pages.py: each page's markup fixed where Material,
 mkdocs-static-i18n and mkdocs-jupyter fall short (the reasons are in ``pages``), and templates
-compiled once per process."""
+compiled once per process. When the outermost build ends, with every language on disk, the
+site's last rewrites (Session.finish_site): the words Korean readers type added to the search
+index, then what a first visit waits for cut to what the pages use (``first_visit``)."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -11,6 +14,7 @@ import nbconvert.exporters.templateexporter as nbconvert_templates
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
@@ -19,6 +23,7 @@ from extensions.sitebuild import pages
 from extensions.sitebuild.session import Session
 from extensions.sitebuild.upstream import UpstreamChanged, replace
 
+log = logging.getLogger("mkdocs.hooks.page_markup")
 SESSION = Session.shared()
 
 
@@ -67,9 +72,18 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    language = str(config["theme"]["language"])
-    notebook = bool(getattr(page, "nb_url", None))
+    language, notebook = str(config["theme"]["language"]), bool(getattr(page, "nb_url", None))
     try:
         return pages.finished_page(output, page.file.src_uri, language, notebook=notebook)
     except UpstreamChanged as err:
+        raise PluginError(str(err)) from None
+
+
+@event_priority(-150)  # after mkdocs-static-i18n's (-100): the other languages, the index
+def on_post_build(config: MkDocsConfig) -> None:
+    if not SESSION.end():
+        return
+    try:
+        log.info(SESSION.finish_site(Path(config.site_dir)))
+    except (UpstreamChanged, FileNotFoundError) as err:
         raise PluginError(str(err)) from None

@@ -7,6 +7,10 @@ library they need, and a line on the page saying how the page was executed.
   ``sinfit`` is missing and does nothing when it is there (Colab, a fresh venv, a clone).
 * The **script** is the same lesson in jupytext's percent format; what the notebook would show as
   a figure is saved to a file instead.
+* The **checked script** is the page's whole program: the script with the page's hidden cells
+  back in their places, each marked as a check. Those cells compute the numbers the prose cites
+  and assert its claims about results, so a reader can see, and run, what stands behind every
+  sentence; on the page and in the other downloads they would stand in the lesson's way.
 * The **proof line**, the page's last paragraph: that every output comes from running the code
   blocks the reader sees, when, with which Python and torch, on which device, and how long it took.
 """
@@ -45,6 +49,14 @@ TEXT = {
             "# Run with `python {name}` once sinfit is installed (pip install {wheel}).\n"
             "# The figures the notebook shows are saved as SVG files in the folder you run it from."
         ),
+        "checked": (
+            "# The lesson's whole program: its code and, marked as checks, the hidden cells that\n"
+            "# compute the numbers its text cites and assert its claims about results. An assert\n"
+            "# that fails names the sentence that no longer holds.\n"
+            "# Run with `python {name}` once sinfit is installed (pip install {wheel}).\n"
+            "# The figures the notebook shows are saved as SVG files in the folder you run it from."
+        ),
+        "check": "# check: runs with the page, not shown on it",
         "proof": (
             "Every output and figure on this page comes from running its {blocks} code blocks "
             "on {date}, with Python {python} and torch {torch} on the {device}, in {duration}."
@@ -53,6 +65,7 @@ TEXT = {
         "minutes": "about {n} minutes",
         "notebook": "Download this lesson as a notebook",
         "script_link": "as a Python script",
+        "checked_link": "with the checks behind its text",
         "colab": "Open in Colab",
     },
     "ko": {
@@ -64,6 +77,14 @@ TEXT = {
             "# sinfit을 설치한 뒤(pip install {wheel}) `python {name}`로 실행합니다.\n"
             "# 노트북에서 보이는 그림은 스크립트를 실행한 폴더에 SVG 파일로 저장됩니다."
         ),
+        "checked": (
+            "# 강의 전체 프로그램입니다. 강의 코드와 함께, 본문이 인용하는 수치를 계산하고\n"
+            "# 결과에 대한 본문의 주장을 assert로 확인하는 숨은 셀이 '확인 코드'로 표시되어\n"
+            "# 들어 있습니다. assert가 실패하면 더는 성립하지 않는 문장을 알려 줍니다.\n"
+            "# sinfit을 설치한 뒤(pip install {wheel}) `python {name}`로 실행합니다.\n"
+            "# 노트북에서 보이는 그림은 스크립트를 실행한 폴더에 SVG 파일로 저장됩니다."
+        ),
+        "check": "# 확인 코드: 페이지와 함께 실행되며 페이지에는 보이지 않습니다",
         "proof": (
             "이 페이지의 출력과 그림은 모두 코드 블록 {blocks}개를 {date}에 Python {python}, "
             "torch {torch}로 {device}에서 실행한 결과입니다. {duration}"
@@ -72,6 +93,7 @@ TEXT = {
         "minutes": "실행에 약 {n}분이 걸렸습니다.",
         "notebook": "이 강의를 노트북으로 내려받기",
         "script_link": "파이썬 스크립트로 내려받기",
+        "checked_link": "본문을 확인하는 코드까지 담은 스크립트",
         "colab": "Colab에서 열기",
     },
 }
@@ -211,8 +233,12 @@ def _saving_figure(source: str, name: str) -> str:
     return "\n".join([*lines[:start], *([after] if after else []), call, *lines[end:]])
 
 
-def script_download(nb: nbformat.NotebookNode, stem: str, wheel_url: str, language: str) -> str:
-    """The lesson as a jupytext percent script that saves its figures to files."""
+def script_download(
+    nb: nbformat.NotebookNode, stem: str, wheel_url: str, language: str, *, kind: str = "script"
+) -> str:
+    """The lesson as a jupytext percent script that saves its figures to files, named
+    ``<stem>-figure-N.svg``. ``kind`` is the header's key in :data:`TEXT`: ``"script"``
+    (``<stem>.py``) or ``"checked"`` (``<stem>-checked.py``, see :func:`with_checks`)."""
     nb = copy.deepcopy(nb)
     figures = 0
     for cell in nb.cells:
@@ -226,15 +252,42 @@ def script_download(nb: nbformat.NotebookNode, stem: str, wheel_url: str, langua
             figures += 1
             cell.source = _saving_figure(cell.source, f"{stem}-figure-{figures}")
         cell.outputs = []
-    header = text(language, "script").format(name=f"{stem}.py", wheel=wheel_url)
-    # Every script says how to run it; one that shows figures also gets what saves them.
+    name = f"{stem}.py" if kind == "script" else f"{stem}-{kind}.py"
+    header = text(language, kind).format(name=name, wheel=wheel_url)
+    # Every script says at its top how to run it; one that shows figures also gets what saves
+    # them.
     prelude = nbformat.v4.new_code_cell(
         f"{header}\nimport sys\n\n\n{SAVE_FIGURE}" if figures else header
     )
-    first = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), len(nb.cells))
-    nb.cells.insert(first, prelude)
+    nb.cells.insert(0, prelude)
     nb.metadata.pop("jupytext", None)
     return jupytext.writes(nb, fmt="py:percent")
+
+
+def with_checks(
+    shown: nbformat.NotebookNode, page: nbformat.NotebookNode, language: str
+) -> nbformat.NotebookNode:
+    """``shown`` (the page as readers get it, hidden cells gone) with the hidden cells of
+    ``page`` (its source, read as a notebook) back in their places, each headed by a comment
+    saying it is a check. ``shown``'s cells are ``page``'s without the hidden ones, in order."""
+    nb = copy.deepcopy(shown)
+    rest = iter(nb.cells)
+    cells = []
+    for cell in page.cells:
+        if cell.cell_type == "code" and glue.is_hidden(cell.source):
+            lines = [line for line in cell.source.split("\n") if line.strip() != glue.HIDE]
+            cells.append(nbformat.v4.new_code_cell("\n".join([text(language, "check"), *lines])))
+        else:
+            kept = next(rest, None)
+            if kept is None or kept.cell_type != cell.cell_type:
+                raise ValueError("the shown notebook is not the page without its hidden cells")
+            cells.append(kept)
+    if next(rest, None) is not None:
+        raise ValueError("the shown notebook has cells the page does not have")
+    for n, cell in enumerate(cells, start=1):
+        cell.id = f"cell-{n}"
+    nb.cells = cells
+    return nb
 
 
 # --- the proof line ------------------------------------------------------------------------
@@ -305,6 +358,8 @@ def header_html(stem: str, language: str, colab: str | None) -> str:
         f"({stem}.ipynb)</a>",
         f'<a href="{stem}.py" download>{html.escape(text(language, "script_link"))} '
         f"({stem}.py)</a>",
+        f'<a href="{stem}-checked.py" download>{html.escape(text(language, "checked_link"))} '
+        f"({stem}-checked.py)</a>",
     ]
     if colab:
         links.append(f'<a href="{html.escape(colab)}">{html.escape(text(language, "colab"))}</a>')

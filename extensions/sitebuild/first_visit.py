@@ -39,7 +39,7 @@ page so that only what the first screen needs comes first:
   with ``font-display: block``, so a formula is drawn once, in its font, and the text around
   it never reflows.
 
-Nothing here imports MkDocs; ``extensions/hooks/site_finish.py`` calls :func:`finish_site`.
+Nothing here imports MkDocs; ``extensions/hooks/page_markup.py`` calls :func:`finish_site`.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import io
 import json
 import re
@@ -73,17 +74,21 @@ def _page_parity(docs: Path, name: str, default: str, lang: str) -> list[str]:
     return problems + code_differences(docs, name, default, lang)
 
 
+@functools.lru_cache(maxsize=64)
+def _code_without_comments(text: str) -> tuple[str, ...]:
+    """A page's code cells, comments aside. Memoised on the page's text: under `mkdocs serve`
+    each save checks every page again, and only the saved one has changed."""
+    cells = jupytext.reads(text, fmt="md").cells
+    return tuple(without_comments(c.source) for c in cells if c.cell_type == "code")
+
+
 def code_differences(docs: Path, name: str, default: str, lang: str) -> list[str]:
     """How the code cells of tutorial ``name`` differ between ``default`` and ``lang``,
     comments aside: one problem per differing cell, with the differing lines as a diff (the
     build fails on these, extensions/hooks/execution.py)."""
     paths = {k: docs / k / name for k in (default, lang)}
     texts = {k: p.read_text(encoding="utf-8") for k, p in paths.items()}
-    cells = {
-        k: [without_comments(c.source) for c in jupytext.reads(t, fmt="md").cells
-            if c.cell_type == "code"]
-        for k, t in texts.items()
-    }  # fmt: skip
+    cells = {k: _code_without_comments(t) for k, t in texts.items()}
     lines = {k: fence_lines(t) for k, t in texts.items()}
     a_cells, b_cells = cells[default], cells[lang]
     problems = []

@@ -111,6 +111,7 @@ _MATH = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # under `mkdocs serve` every save renders every formula again
 def latex_to_mathml(latex: str, display: bool) -> str:
     """One formula as MathML; the TeX stays in an annotation for copy and screen readers."""
     tex = html.unescape(latex).strip()
@@ -451,9 +452,25 @@ def focusable_code_cells(output: str, page: str) -> str:
 
 def finished_page(output: str, page: str, language: str, *, notebook: bool) -> str:
     """The fixes above on any finished page (``notebook``: mkdocs-jupyter rendered it)."""
+    output = permalink_titles(output, language)
     output = drop_alternate_links(output, page)
     output = name_search_dialog(output, page, language)
     return focusable_code_cells(output, page) if notebook else output
+
+
+#: The tooltip of a Markdown heading's ¶ link, per language. Python-Markdown's toc extension
+#: takes one ``permalink_title`` for the whole site, and mkdocs-static-i18n builds every
+#: language with the same extensions, so Korean pages showed "Permanent link".
+PERMALINK_TITLE = {"en": "Permanent link", "ko": "이 제목으로 바로 가는 링크"}
+_HEADERLINK = re.compile(r'(<a class="headerlink" href="#[^"]*" title=")Permanent link(")')
+
+
+def permalink_titles(output: str, language: str) -> str:
+    """Each heading's ¶ link titled in the page's language (English is left as it is)."""
+    title = PERMALINK_TITLE.get(language)
+    if title is None or title == PERMALINK_TITLE["en"]:
+        return output
+    return _HEADERLINK.sub(lambda m: m.group(1) + html.escape(title) + m.group(2), output)
 
 
 def drop_alternate_links(output: str, page: str) -> str:

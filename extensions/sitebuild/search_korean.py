@@ -19,7 +19,7 @@ The words go to two more fields of each entry, :data:`FIELDS`, which mkdocs.yml'
 ``fields`` declares, so Material's worker indexes them like the title and the text but never
 shows them. A word is added only when no word of the section already starts with it (the
 search matches prefixes, so it would find nothing new), which keeps the index small. Plain
-Python, no MkDocs imports: ``extensions/hooks/site_finish.py`` runs it on the written index.
+Python, no MkDocs imports: ``extensions/hooks/page_markup.py`` runs it on the written index.
 """
 
 from __future__ import annotations

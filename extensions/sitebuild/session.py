@@ -110,14 +110,16 @@ class Session:
         return self.site_url.rstrip("/") + "/downloads/" + self.wheel.name
 
     def write_downloads(self, staged: str, folder: Path, language: str, url: str) -> None:
-        """A tutorial's notebook and script, beside its page (nothing for other pages)."""
+        """A tutorial's notebook, script and checked script, beside its page (nothing for
+        other pages)."""
         page_url = self.site_url.rstrip("/") + "/" + url
         stem = Path(staged).stem
         made = self.stage.downloads(staged, stem, language, page_url, self.wheel_url())
         if made is not None:
             folder.mkdir(parents=True, exist_ok=True)
-            for suffix, text in zip((".ipynb", ".py"), made, strict=True):
-                (folder / (stem + suffix)).write_text(text, encoding="utf-8")
+            names = (f"{stem}.ipynb", f"{stem}.py", f"{stem}-checked.py")
+            for name, text in zip(names, made, strict=True):
+                (folder / name).write_text(text, encoding="utf-8")
 
     def end_language(self, site_dir: Path, language: str) -> str | None:
         """One language's pages are written: its execution report (None without one)."""

@@ -46,6 +46,7 @@ from extensions.sitebuild.execution import (
     ExecutionError,
     Executor,
     downloadable,
+    read_page,
 )
 from extensions.sitebuild.files import write_atomically
 from extensions.sitebuild.project import ROOT, languages, tutorial_pages
@@ -67,7 +68,8 @@ class Stage:
         self.folder = root / ".cache" / "stage"
         self.executor = Executor(root / ".cache" / "execution", root / "sinfit", enabled=enabled)
         self.notebooks: dict[str, nbformat.NotebookNode] = {}  # staged path -> notebook
-        self._downloaded: dict[str, tuple[str, tuple[str, str]]] = {}
+        self.sources: dict[str, Path] = {}  # staged path -> the page it was made from
+        self._downloaded: dict[str, tuple[str, tuple[str, str, str]]] = {}
         # What the staged notebooks were made from (manifest.json): a page whose source and
         # execution store are those of its staged notebook is read back, not looked up again.
         self._manifest: dict | None = None
@@ -173,6 +175,7 @@ class Stage:
         run = nb.metadata.get(EXECUTION_KEY, {})
         self._touched[str(target)] = {"source": made_from, "seconds": run.get("seconds", 0.0)}
         self.notebooks[str(target)] = nb
+        self.sources[str(target)] = source
         return target
 
     def staged_path(self, language: str, name: str) -> Path:
@@ -243,19 +246,30 @@ class Stage:
     # --- what a page's readers download -------------------------------------------------------
     def downloads(
         self, staged: str, stem: str, language: str, page_url: str, wheel_url: str
-    ) -> tuple[str, str] | None:
-        """The text of a staged page's notebook download and script download (None for a
-        page the stage did not write); made again only when what they come from changed."""
+    ) -> tuple[str, str, str] | None:
+        """The text of a staged page's notebook, script and checked-script downloads (None for
+        a page the stage did not write); made again only when what they come from changed."""
         nb = self.notebooks.get(staged)
         if nb is None:
             return None
-        made_from = json.dumps([nb, stem, language, page_url, wheel_url], sort_keys=True)
+        source = self.sources[staged]
+        page_text = source.read_text(encoding="utf-8")
+        made_from = json.dumps([nb, page_text, stem, language, page_url, wheel_url], sort_keys=True)
         known = self._downloaded.get(page_url)
         if known is None or known[0] != made_from:
-            linked = downloads.absolute_links(downloadable(published(nb)), page_url)
+            shown = published(nb)
+            linked = downloads.absolute_links(downloadable(shown), page_url)
             notebook = _notebook_text(downloads.notebook_download(linked, wheel_url, language))
             script = downloads.script_download(linked, stem, wheel_url, language)
-            self._downloaded[page_url] = (made_from, (notebook, script))
+            whole = downloads.with_checks(shown, read_page(source), language)
+            checked = downloads.script_download(
+                downloads.absolute_links(downloadable(whole), page_url),
+                stem,
+                wheel_url,
+                language,
+                kind="checked",
+            )
+            self._downloaded[page_url] = (made_from, (notebook, script, checked))
         return self._downloaded[page_url][1]
 
     # --- stopping -----------------------------------------------------------------------------

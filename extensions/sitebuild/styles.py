@@ -44,10 +44,18 @@ def used_names(pages: Iterable[str]) -> tuple[set[str], set[str]]:
     classes: set[str] = set()
     ids: set[str] = set()
     for page in pages:
-        for value in _HTML_CLASS.findall(page):
-            classes.update(value.split())
-        ids.update(_HTML_ID.findall(page))
+        page_classes, page_ids = _names_in(page)
+        classes |= page_classes
+        ids |= page_ids
     return classes, ids
+
+
+@functools.lru_cache(maxsize=256)
+def _names_in(page: str) -> tuple[frozenset[str], frozenset[str]]:
+    """One page's classes and ids. Memoised on the page's HTML: under `mkdocs serve` every
+    save rebuilds every page, and all but the saved one come out as before."""
+    classes = {name for value in _HTML_CLASS.findall(page) for name in value.split()}
+    return frozenset(classes), frozenset(_HTML_ID.findall(page))
 
 
 _SKIP = {"skip_whitespace": True, "skip_comments": True}

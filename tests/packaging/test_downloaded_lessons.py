@@ -4,7 +4,8 @@ The site is built with ``site_url`` pointing at a local server and served there.
 with torch, matplotlib, a Jupyter kernel and pip (no sinfit, no checkout), each downloaded
 notebook of both languages runs top to bottom with nbclient: its first cell installs sinfit from
 the served site, and what it prints equals what the page shows. Then each ``.py`` download runs
-with ``python``, prints the same and saves its figures.
+with ``python``, prints the same and saves its figures; and each ``-checked.py`` download (the
+script with the page's hidden checks in place) runs, asserting every claim, and prints the same.
 
 Each lesson runs once as a notebook and once as a script, in alternating languages; the other
 language's downloads are checked to hold the same code, comments aside. One build of a copy with
@@ -151,6 +152,29 @@ def test_every_downloaded_script_runs_and_saves_its_figures(
         list(pool.map(lambda lesson: run(*lesson), SCRIPTS))
 
 
+def test_every_checked_script_runs_its_checks_and_prints_what_the_page_shows(
+    served, reader: Venv, tmp_path: Path
+) -> None:
+    """The page's whole program, hidden checks in place, holds outside the build: every claim's
+    assert passes and every number the prose cites is computed from what the reader has."""
+    site, _ = served
+    reader.run_python("import sinfit")
+
+    def run(language: str, stem: str) -> None:
+        folder = tmp_path / language / stem
+        folder.mkdir(parents=True)
+        script = downloaded(site, language, stem, "py").with_name(f"{stem}-checked.py")
+        text = script.read_text(encoding="utf-8")
+        assert "# claim:" in text, f"{language}/{stem}: the page's claims are in the script"
+        proc = reader.run(["python", script], cwd=folder, env=ONE_THREAD)
+        assert proc.returncode == 0, f"{language}/{stem}: {proc.stderr[-3000:]}"
+        page = nbformat.read(downloaded(site, language, stem, "ipynb"), as_version=4)
+        assert proc.stdout == "".join(printed(page)[1:]), f"{language}/{stem}"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the languages the scripts above did not run
+        list(pool.map(lambda lesson: run(*lesson), NOTEBOOKS))
+
+
 def test_the_wheel_is_published_with_the_site(served) -> None:
     site, url = served
     (wheel,) = (site / "downloads").glob("sinfit-*-py3-none-any.whl")
@@ -167,11 +191,16 @@ def test_every_language_downloads_the_same_code(served, stem: str) -> None:
     """What the two tests above do not run holds the code of what they ran, comments aside."""
     site, _ = served
 
-    def code(language: str) -> tuple[list[str], str]:
+    def code(language: str) -> tuple[list[str], str, str]:
         nb = nbformat.read(downloaded(site, language, stem, "ipynb"), as_version=4)
         cells = [without_comments(c.source) for c in nb.cells if c.cell_type == "code"]
-        script = downloaded(site, language, stem, "py").read_text(encoding="utf-8")
-        return cells, without_comments(script)
+        script = downloaded(site, language, stem, "py")
+        checked = script.with_name(f"{stem}-checked.py").read_text(encoding="utf-8")
+        return (
+            cells,
+            without_comments(script.read_text(encoding="utf-8")),
+            without_comments(checked),
+        )
 
     first, *others = LANGUAGES
     for language in others:

@@ -78,6 +78,76 @@ def test_a_script_without_figures_still_says_how_to_run_it() -> None:
     assert "`python plain.py`로 실행합니다" in script and "def save_figure" not in script
 
 
+def test_the_script_says_how_to_run_it_on_its_first_lines() -> None:
+    script = downloads.script_download(lesson(), "lesson", WHEEL, "en")
+    code = [line for line in script.splitlines() if line and not line.startswith("# ---")]
+    start = next(i for i, line in enumerate(code) if line == "# %%")
+    assert code[start + 1].startswith("# Run with `python lesson.py`"), code[: start + 2]
+    assert "# Title" in script.split("# Run with", 1)[1], "the lesson's text comes after it"
+
+
+def checked_page() -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
+    """(the page as readers get it, the page's source): a hidden cell between two shown ones."""
+    source = lesson()
+    source.cells.insert(
+        2,
+        nbformat.v4.new_code_cell(
+            "#| hide\n# claim: the greeting is short\ngreeting = 'hello'\n"
+            "assert len(greeting) < 10, 'the text says the greeting is short, but it is long'"
+        ),
+    )
+    return lesson(), source
+
+
+def test_the_checked_script_holds_the_hidden_cells_in_their_places_and_runs(
+    tmp_path: Path,
+) -> None:
+    shown, source = checked_page()
+    whole = downloads.with_checks(shown, source, "en")
+    assert [c.cell_type for c in whole.cells] == [c.cell_type for c in source.cells]
+    check = whole.cells[2].source
+    assert check.startswith("# check: runs with the page, not shown on it\n# claim:")
+    assert "#| hide" not in check and "assert len(greeting) < 10" in check
+    assert whole.cells[3].outputs, "the shown cells keep their outputs (figures are saved)"
+    script = downloads.script_download(whole, "lesson", WHEEL, "en", kind="checked")
+    assert "`python lesson-checked.py`" in script and "hidden cells" in script
+    (tmp_path / "lesson-checked.py").write_text(script, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "lesson-checked.py"], cwd=tmp_path, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "hello\n", "the checks print nothing: the same output as the script"
+    assert (tmp_path / "lesson-figure-1.svg").is_file()
+    ko = downloads.with_checks(shown, source, "ko").cells[2].source
+    assert ko.startswith("# 확인 코드:"), "the check's comment is in the page's language"
+
+
+def test_a_claim_that_fails_in_the_checked_script_names_the_sentence(tmp_path: Path) -> None:
+    shown, source = checked_page()
+    source.cells[2].source = source.cells[2].source.replace("< 10", "< 3")
+    whole = downloads.with_checks(shown, source, "en")
+    script = downloads.script_download(whole, "lesson", WHEEL, "en", kind="checked")
+    (tmp_path / "lesson-checked.py").write_text(script, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "lesson-checked.py"], cwd=tmp_path, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert proc.returncode != 0
+    assert "AssertionError: the text says the greeting is short, but it is long" in proc.stderr
+
+
+def test_a_page_that_is_not_the_shown_notebook_with_checks_is_refused() -> None:
+    shown, source = checked_page()
+    del source.cells[0]  # the page lost its title: the cells no longer line up
+    try:
+        downloads.with_checks(shown, source, "en")
+    except ValueError as err:
+        assert "not the page without its hidden cells" in str(err)
+    else:
+        raise AssertionError("cells that do not line up must be refused")
+
+
 def test_links_to_other_pages_become_site_addresses() -> None:
     nb = downloads.absolute_links(lesson(), "https://x.example/sinfit/ko/autograd/")
     assert "(https://x.example/sinfit/ko/hand-gradients/#data)" in nb.cells[0].source
@@ -140,6 +210,7 @@ def test_colab_links_only_for_a_github_repository() -> None:
 def test_the_header_links_the_downloads_and_colab_only_when_given() -> None:
     plain = downloads.header_html("autograd", "en", None)
     assert 'href="autograd.ipynb"' in plain and 'href="autograd.py"' in plain
+    assert 'href="autograd-checked.py"' in plain
     assert "colab" not in plain.lower() and "sinfit-proof" not in plain
     with_colab = downloads.header_html("autograd", "ko", "https://colab.example/x")
     assert "Colab에서 열기" in with_colab

@@ -1,12 +1,14 @@
 """Exercise solutions folded on a notebook page's HTML (extensions/sitebuild/pages.py), on
 markup shaped like nbconvert's: a Markdown cell ending in the marker, then a code cell (wrapped
-twice, as nbconvert's lab template writes it) with its input and output."""
+twice, as nbconvert's lab template writes it) with its input and output; and the heading links'
+titles in the page's language."""
 
 from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
 
+from extensions.sitebuild import pages
 from extensions.sitebuild.pages import PageError, fold_solutions
 from extensions.sitebuild.upstream import UpstreamChanged
 
@@ -120,3 +122,12 @@ def test_markers_without_nbconvert_code_cells_are_an_upstream_change() -> None:
     page = QUESTION.replace("jp-MarkdownCell", "nb-MarkdownCell") + "<div>print(2 + 2)</div>"
     with pytest.raises(UpstreamChanged, match="jp-CodeCell"):
         fold_solutions(page, PAGE, "en")
+
+
+def test_heading_links_are_titled_in_the_page_language() -> None:
+    heading = '<h2 id="a">A<a class="headerlink" href="#a" title="Permanent link">&para;</a></h2>'
+    ko = pages.permalink_titles(heading, "ko")
+    assert 'title="Permanent link"' not in ko
+    assert f'title="{pages.PERMALINK_TITLE["ko"]}"' in ko and ko.count("headerlink") == 1
+    assert pages.permalink_titles(heading, "en") == heading
+    assert pages.permalink_titles(heading, "fr") == heading, "no title known: left in English"

@@ -31,7 +31,7 @@ def _unpatched(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_every_hook_gets_the_same_session() -> None:
     hooks = [
         runpy.run_path(str(ROOT / "extensions" / "hooks" / name))
-        for name in ("execution.py", "page_markup.py", "author_loop.py", "site_finish.py")
+        for name in ("execution.py", "page_markup.py", "author_loop.py")
     ]
     assert all(hook["SESSION"] is Session.shared() for hook in hooks)
 
