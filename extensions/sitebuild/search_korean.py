@@ -29,6 +29,7 @@ import hashlib
 import html
 import json
 import re
+import threading
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -292,7 +293,7 @@ class _Memo:
     def words(self, title: str, text: str, separator: str) -> tuple[str, str]:
         key = hashlib.sha256(json.dumps([title, text]).encode()).hexdigest()
         if key not in self.held:
-            analyser, terms = _kiwi_for(self.glossary, self.glossary.read_bytes())
+            analyser, terms = analyser_for(self.glossary)
             self.held[key] = list(keywords(title, text, analyser, terms, separator))
         self.used[key] = self.held[key]
         return self.held[key][0], self.held[key][1]
@@ -301,6 +302,24 @@ class _Memo:
         # Only this build's entries, so the file does not grow with every edit; written
         # whole and moved into place, so a killed build leaves the old file or the new one.
         write_atomically(self.file, json.dumps(self.used, sort_keys=True))
+
+
+_LOADING = threading.Lock()  # one load of Kiwi, whichever thread asks first
+
+
+def analyser_for(glossary: Path) -> tuple[Analyser, tuple[Term, ...]]:
+    """Kiwi told ``glossary``'s terms, and the terms: loaded once per process and glossary."""
+    with _LOADING:
+        return _kiwi_for(glossary, glossary.read_bytes())
+
+
+def load_in_background(glossary: Path) -> threading.Thread:
+    """Start loading Kiwi for ``glossary`` on a thread of its own. Under `mkdocs serve` the
+    first build's words all come from the memo; the first Korean edit would otherwise wait
+    seconds for Kiwi, which loads while the author reads the page instead."""
+    thread = threading.Thread(target=analyser_for, args=(glossary,), daemon=True)
+    thread.start()
+    return thread
 
 
 @functools.cache

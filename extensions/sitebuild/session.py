@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import jinja2
@@ -45,6 +46,7 @@ class Session:
         # each page's search entries (search_index.entries_once), kept for the next build too
         self.search_entries = EntryStore(root / ".cache" / "search-entries")
         self.serving = False  # `mkdocs serve`: pages not slimmed (first_visit.finish_site)
+        self._kiwi: threading.Thread | None = None  # Kiwi loading, once serving has begun
         self.keep_site = False  # `--dirty`: a stopped build keeps what it did not rewrite
         self.site_dir: Path | None = None  # the outermost build's
         self.site_url = "/"
@@ -161,6 +163,8 @@ class Session:
                 f"Korean search words added to {entries} entries: index {before} -> "
                 f"{after} bytes (+{100 * (after - before) / before:.1f} %)"
             )
+            if self.serving and self._kiwi is None:  # the next save may need it
+                self._kiwi = search_korean.load_in_background(self.root / "glossary.toml")
         first_visit.finish_site(
             site_dir,
             self.root / "extensions" / "overrides" / first_visit.MATH_FONT,

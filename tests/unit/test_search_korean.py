@@ -202,3 +202,17 @@ def test_the_index_file_is_rewritten_and_its_words_remembered(tmp_path, monkeypa
     assert sk.rewrite_index(site, ("en", "ko"), glossary, tmp_path / "cache") == first
     assert len(loads) == 1, "the second build loaded the analyser again"
     sk._kiwi_for.cache_clear()
+
+
+def test_kiwi_loads_once_whichever_thread_asks_first() -> None:
+    """`mkdocs serve` starts loading Kiwi on a thread after its first build; a save that needs
+    it meanwhile waits for that load instead of starting a second one."""
+    glossary = ROOT / "glossary.toml"
+    loading = sk.load_in_background(glossary)
+    analyser, terms = sk.analyser_for(glossary)
+    loading.join(timeout=120)
+    assert not loading.is_alive()
+    again, _ = sk.analyser_for(glossary)
+    assert again is analyser, "one Kiwi per process and glossary"
+    assert {t.en for t in terms} >= {"gradient", "learning rate"}
+    assert any(t.tag.startswith("NN") for t in analyser.tokenize("경사 하강법"))
