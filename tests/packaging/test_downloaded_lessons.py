@@ -24,6 +24,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from extensions.sitebuild import downloads
 from extensions.sitebuild.code import without_comments
 from extensions.sitebuild.project import copy_project
 from tests.conftest import LANGUAGES, page_path, run_build, serve, site_prefix, tutorial_pages
@@ -165,7 +166,8 @@ def test_every_checked_script_runs_its_checks_and_prints_what_the_page_shows(
         folder.mkdir(parents=True)
         script = downloaded(site, language, stem, "py").with_name(f"{stem}-checked.py")
         text = script.read_text(encoding="utf-8")
-        assert "# claim:" in text, f"{language}/{stem}: the page's claims are in the script"
+        check = downloads.text(language, "check")  # the comment heading each hidden cell
+        assert check in text, f"{language}/{stem}: the page's checks are in the script"
         proc = reader.run(["python", script], cwd=folder, env=ONE_THREAD)
         assert proc.returncode == 0, f"{language}/{stem}: {proc.stderr[-3000:]}"
         page = nbformat.read(downloaded(site, language, stem, "ipynb"), as_version=4)
