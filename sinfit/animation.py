@@ -77,7 +77,7 @@ def _path_d(points: np.ndarray) -> str:
 #: Narrow in inches, like the phone-ready still figures, so that its text stays readable when
 #: the picture shrinks to a phone's width.
 ANIMATION_SIZE = (PHONE_WIDTH, 4.4)
-#: The colour of the numbers that report the curve's ends (a darker orange than the curve's
+#: The color of the numbers that report the curve's ends (a darker orange than the curve's
 #: own, for contrast with the white background).
 FIT_TEXT = "#b35900"
 #: The y range the animation shows: sin(x) and the late fit fill it; what lies outside is
@@ -89,7 +89,7 @@ _FONT_SIZE = 15  # of the labels the animation adds itself (t and the ends), in 
 
 
 def _still(x: torch.Tensor, y: torch.Tensor, xs: np.ndarray, first: np.ndarray):
-    """The first frame drawn by matplotlib: sin(x) dashed and the curve, in the site's colours."""
+    """The first frame drawn by matplotlib: sin(x) dashed and the curve, in the site's colors."""
     with matplotlib.rc_context(_TEXT):
         fig = DisplayFigure(figsize=ANIMATION_SIZE, dpi=72, layout="constrained")
         ax = fig.add_subplot()

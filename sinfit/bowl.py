@@ -74,7 +74,7 @@ def plot_bowl(
     contours = ax.contour(
         U.numpy(), V.numpy(), above.numpy(), levels=levels, colors="0.35", linewidths=1.0
     )
-    # only the two outer lines labelled, in large type: readable on a phone, clear of the star
+    # only the two outer lines labeled, in large type: readable on a phone, clear of the star
     ax.clabel(contours, levels=levels[-2:], fmt=_power_of_ten, fontsize=14)
     colors = LOSS_COLORS  # as :func:`sinfit.plot_losses` draws the same runs' losses
     for n, ((label, path), color) in enumerate(zip(paths.items(), colors, strict=False)):

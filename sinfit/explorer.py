@@ -155,7 +155,7 @@ class LearningRateExplorer:
         """The picture without JavaScript, an SVG document: the loss (t on a log10(1 + t) scale,
         as on the site) and the fitted curve at the three chosen positions, monomial basis
         solid, normalized Legendre dotted, the floor and the data dashed; reproducible."""
-        colors = ("#0072b2", "#009e73", "#d55e00")  # told apart with colour blindness too
+        colors = ("#0072b2", "#009e73", "#d55e00")  # told apart with color blindness too
         # stacked and 5.6 in wide, with 13-15 pt text: readable at phone width
         fig = DisplayFigure(figsize=(5.6, 7.4), dpi=72, layout="constrained")
         loss_ax, curve_ax = fig.subplots(2, 1, gridspec_kw={"height_ratios": (3, 2)})
@@ -185,7 +185,7 @@ class LearningRateExplorer:
         # t on a log10(1 + t) scale, as the site's explorer draws it: the first steps show
         loss_ax.set_xscale("function", functions=(_stretch, _unstretch))
         loss_ax.set_xlim(0, self.steps[-1])
-        # 0 and 1 sit close together on this scale: 1 is left unlabelled
+        # 0 and 1 sit close together on this scale: 1 is left unlabeled
         loss_ax.set_xticks([0, *(10**p for p in range(1, int(math.log10(self.steps[-1])) + 1))])
         loss_ax.xaxis.set_minor_locator(NullLocator())
         loss_ax.xaxis.set_major_formatter("{x:g}")

@@ -1,4 +1,4 @@
-"""Train the cubic with PyTorch's optimisers, to compare them on one plot."""
+"""Train the cubic with PyTorch's optimizers, to compare them on one plot."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from sinfit.loss import sum_squared_error
 from sinfit.model import Cubic
 from sinfit.plotting import FIT_COLOR, DisplayFigure
 
-#: Builds an optimiser for the four weights, e.g. ``lambda p: torch.optim.Adam(p, lr=0.01)``.
+#: Builds an optimizer for the four weights, e.g. ``lambda p: torch.optim.Adam(p, lr=0.01)``.
 OptimizerFactory = Callable[[list[torch.Tensor]], torch.optim.Optimizer]
 
-#: The loss curves' colours, in order: the cubic's colour first (a single curve is the cubic's
+#: The loss curves' colors, in order: the cubic's color first (a single curve is the cubic's
 #: loss), and never the sine's green, which means sin(x) on every figure of the site.
 LOSS_COLORS = (
     FIT_COLOR,
@@ -88,9 +88,9 @@ def compare_optimizers(
     *,
     epochs: int,
 ) -> dict[str, list[float]]:
-    """The loss curve of each optimiser, all from the same start."""
+    """The loss curve of each optimizer, all from the same start."""
     if not optimizers:
-        raise SinfitError("optimizers must name at least one optimiser")
+        raise SinfitError("optimizers must name at least one optimizer")
     return {name: train_with(x, y, start, make, epochs=epochs) for name, make in optimizers.items()}
 
 
@@ -110,7 +110,7 @@ def plot_losses(
     if not curves:
         raise SinfitError("curves must name at least one loss curve")
     if not colors:
-        raise SinfitError("colors must name at least one colour")
+        raise SinfitError("colors must name at least one color")
     # drawn to be read on a phone too: a narrower figure with large text, the legend below the
     # axes in two columns, so that it covers none of the curves
     with matplotlib.rc_context(_PHONE_TEXT):

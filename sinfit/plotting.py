@@ -35,7 +35,7 @@ _PHONE_TEXT = {
     "ytick.labelsize": 13,
     "legend.fontsize": 13,
 }
-#: One colour for sin(x) and one for the cubic ŷ, on every figure of the site, so that a reader
+#: One color for sin(x) and one for the cubic ŷ, on every figure of the site, so that a reader
 #: who has learned them on one page reads every other page's figures at a glance.
 SINE_COLOR = "tab:green"
 FIT_COLOR = "tab:orange"
@@ -143,7 +143,7 @@ def _mark_clipped(
 def plot_curve(
     x: torch.Tensor, y: torch.Tensor, *, title: str | None = None, color: str = FIT_COLOR
 ) -> Figure:
-    """One curve y(x) on a figure of its own, by default in the cubic's colour.
+    """One curve y(x) on a figure of its own, by default in the cubic's color.
 
     Without a title the figure holds no words, only x, y and numbers: the same picture serves
     a page in any language, whose caption says what it shows.
@@ -169,9 +169,9 @@ def plot_comparison(
     ``curves`` maps each panel's title to its y values, in the order shown, e.g.
     ``{"t = 0": y_random, "t = 1000": y_fit, "sin(x)": y}``.
 
-    ``target`` (sin(x)) is drawn dashed in the sine's colour in every panel, behind the panel's
+    ``target`` (sin(x)) is drawn dashed in the sine's color in every panel, behind the panel's
     own curve, so that each curve is read against it; a panel whose curve *is* the target (the
-    same tensor) shows the target alone. With a target the curves are drawn in the fit's colour,
+    same tensor) shows the target alone. With a target the curves are drawn in the fit's color,
     without one in ``colors`` (default green, orange, red, purple: the command line's sin(x),
     fitted and random cubics).
 
@@ -239,7 +239,7 @@ def _comparison(
             ax.set_ylim(*ylim)
     if rows > 1:
         for ax in axes:
-            ax.label_outer()  # x labelled under the bottom row only, y left of the first column
+            ax.label_outer()  # x labeled under the bottom row only, y left of the first column
     if phone:  # few ticks: at phone width more would run into each other
         for ax in axes:
             ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
