@@ -51,5 +51,6 @@ def test_the_serve_watcher_polls_at_the_patched_interval(tmp_path: Path) -> None
     )
     try:
         assert server.observer.timeout == hook["POLLING_INTERVAL"] < 0.5
+        assert server.build_delay == hook["BUILD_DELAY"] < 0.1
     finally:
         server.server_close()
