@@ -3,6 +3,7 @@ whichever of the two engines builds them."""
 
 from __future__ import annotations
 
+import calendar
 import filecmp
 import os
 import re
@@ -62,7 +63,12 @@ def test_properdocs_builds_the_mkdocs_site(built_site: Path, tmp_path: Path) -> 
     tag: when MkDocs 1.6 stops being installable, the site moves without a change."""
     project = copy_project(tmp_path / "project", with_cache=True)
     site = tmp_path / "site"
-    proc = run_build(project, site, engine="properdocs")
+    # Dated as the shared site was (its sitemap's <lastmod>): a test run that crosses midnight
+    # would otherwise compare two build days
+    sitemap = (built_site / "sitemap.xml").read_bytes()
+    day = re.search(rb"<lastmod>(\d{4}-\d\d-\d\d)</lastmod>", sitemap)
+    epoch = calendar.timegm(time.strptime(day.group(1).decode(), "%Y-%m-%d"))
+    proc = run_build(project, site, engine="properdocs", env={"SOURCE_DATE_EPOCH": str(epoch)})
     assert proc.returncode == 0, proc.stdout + proc.stderr
     page = (site / "index.html").read_bytes()
     assert b"ProperDocs" in GENERATOR.search(page).group(), "not built by ProperDocs"
