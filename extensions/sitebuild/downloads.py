@@ -233,12 +233,17 @@ def _saving_figure(source: str, name: str) -> str:
     return "\n".join([*lines[:start], *([after] if after else []), call, *lines[end:]])
 
 
+def file_names(stem: str) -> tuple[str, str, str]:
+    """A tutorial's downloads, beside its page: the notebook, the script, the checked script."""
+    return f"{stem}.ipynb", f"{stem}.py", f"{stem}-checked.py"
+
+
 def script_download(
     nb: nbformat.NotebookNode, stem: str, wheel_url: str, language: str, *, kind: str = "script"
 ) -> str:
     """The lesson as a jupytext percent script that saves its figures to files, named
-    ``<stem>-figure-N.svg``. ``kind`` is the header's key in :data:`TEXT`: ``"script"``
-    (``<stem>.py``) or ``"checked"`` (``<stem>-checked.py``, see :func:`with_checks`)."""
+    ``<stem>-figure-N.svg``. ``kind`` is the header's key in :data:`TEXT`: ``"script"`` (the
+    script of :func:`file_names`) or ``"checked"`` (the checked script, see :func:`with_checks`)."""
     nb = copy.deepcopy(nb)
     figures = 0
     for cell in nb.cells:
@@ -252,8 +257,10 @@ def script_download(
             figures += 1
             cell.source = _saving_figure(cell.source, f"{stem}-figure-{figures}")
         cell.outputs = []
-    name = f"{stem}.py" if kind == "script" else f"{stem}-{kind}.py"
-    header = text(language, kind).format(name=name, wheel=wheel_url)
+    _, script, checked = file_names(stem)
+    header = text(language, kind).format(
+        name=script if kind == "script" else checked, wheel=wheel_url
+    )
     # Every script says at its top how to run it; one that shows figures also gets what saves
     # them.
     prelude = nbformat.v4.new_code_cell(
@@ -353,13 +360,10 @@ def proof_html(execution: Execution | None, blocks: int, language: str, device: 
 
 def header_html(stem: str, language: str, colab: str | None) -> str:
     """The line under a tutorial's title: its downloads (and Colab, where the site has one)."""
+    labels = ("notebook", "script_link", "checked_link")
     links = [
-        f'<a href="{stem}.ipynb" download>{html.escape(text(language, "notebook"))} '
-        f"({stem}.ipynb)</a>",
-        f'<a href="{stem}.py" download>{html.escape(text(language, "script_link"))} '
-        f"({stem}.py)</a>",
-        f'<a href="{stem}-checked.py" download>{html.escape(text(language, "checked_link"))} '
-        f"({stem}-checked.py)</a>",
+        f'<a href="{name}" download>{html.escape(text(language, label))} ({name})</a>'
+        for name, label in zip(file_names(stem), labels, strict=True)
     ]
     if colab:
         links.append(f'<a href="{html.escape(colab)}">{html.escape(text(language, "colab"))}</a>')

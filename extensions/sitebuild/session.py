@@ -119,8 +119,7 @@ class Session:
         made = self.stage.downloads(staged, stem, language, page_url, self.wheel_url())
         if made is not None:
             folder.mkdir(parents=True, exist_ok=True)
-            names = (f"{stem}.ipynb", f"{stem}.py", f"{stem}-checked.py")
-            for name, text in zip(names, made, strict=True):
+            for name, text in zip(downloads.file_names(stem), made, strict=True):
                 (folder / name).write_text(text, encoding="utf-8")
 
     def end_language(self, site_dir: Path, language: str) -> str | None:
