@@ -70,3 +70,29 @@ def test_the_page_s_title_and_introduction_are_in_its_language(
     intro = soup.select_one("article h1").find_next("p").get_text()
     assert bool(HANGUL.search(intro)) == (language == "ko"), intro
     assert soup.html["lang"] == language
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_overview_names_every_public_name_once_in_the_page_s_language(
+    built_site: Path, language: str
+) -> None:
+    """The overview above the docstrings (written by hand, in each language) cannot fall behind
+    sinfit's ``__all__``: a name added, renamed or removed fails here until the list says so."""
+    html = built_page(built_site, language, "reference.md").read_text(encoding="utf-8")
+    article = BeautifulSoup(html, "html.parser").select_one("article")
+    overview = article.select_one("h2:not(.doc-heading)")
+    assert overview is not None, f"{language}: no overview section before the entries"
+    links = []
+    for sibling in overview.find_next_siblings():
+        if "doc" in " ".join(sibling.get("class", [])) or sibling.name == "h2":
+            break
+        links += [a["href"] for a in sibling.select("a[href^='#sinfit.']")]
+        for item in sibling.select("li"):
+            assert bool(HANGUL.search(item.get_text())) == (language == "ko"), item.get_text()
+    named = [href.removeprefix("#sinfit.") for href in links]
+    doubled = sorted({name for name in named if named.count(name) > 1})
+    assert not doubled, f"{language}: the overview lists {doubled} more than once"
+    assert sorted(named) == sorted(public_names()), (
+        f"{language}: the overview lacks {sorted(set(public_names()) - set(named))}"
+        f" and names {sorted(set(named) - set(public_names()))} that sinfit does not export"
+    )
