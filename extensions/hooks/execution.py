@@ -1,6 +1,5 @@
-"""MkDocs adapter for the build's first stage (extensions/sitebuild/stage.py, driven by
-extensions/sitebuild/session.py): each language's tutorials staged as executed notebooks, which
-mkdocs-jupyter renders as any notebook; their downloads and proof line framed around them."""
+"""MkDocs adapter for the build's first stage (extensions/sitebuild/stage.py): tutorials staged
+as executed notebooks, which mkdocs-jupyter renders; their downloads and proof line around them."""
 
 from __future__ import annotations
 
@@ -53,31 +52,33 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 @event_priority(-200)  # after static-i18n's on_files (-100), which picks this language's pages
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Stage this language's tutorials; their pages render the staged notebooks."""
+    """Queue this language's tutorials on the stage; their pages render the staged notebooks."""
     language = _language(config)
     for file in files.documentation_pages():
         if file.abs_src_path and is_tutorial(file.abs_src_path):
-            try:
-                file.abs_src_path = str(SESSION.stage.page(Path(file.abs_src_path), language))
-            except StageError as err:
-                raise PluginError(str(err)) from None
+            file.abs_src_path = str(SESSION.stage.page_ahead(Path(file.abs_src_path), language))
     return files
+
+
+@event_priority(100)  # before mkdocs-jupyter's, which reads the notebook
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> None:
+    try:  # the page's notebook staged: its execution may still be under way
+        SESSION.stage.ready(page.file.abs_src_path or "")
+    except StageError as err:
+        raise PluginError(str(err)) from None
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Under a tutorial's title its downloads; at its end how it was executed."""
     branch = str(config.extra.get("notebooks_branch", "notebooks"))
     staged = page.file.abs_src_path or ""
-    made = SESSION.framed(staged, html, _language(config), page.url, config.repo_url, branch)
-    if made is None:
-        return html
-    html, toc = made
-    page.toc = get_toc(toc)
+    if made := SESSION.framed(staged, html, _language(config), page.url, config.repo_url, branch):
+        html, page.toc = made[0], get_toc(made[1])
     return html
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    folder = Path(page.file.abs_dest_path).parent
+    folder = Path(page.file.abs_dest_path).parent  # the downloads go beside the page
     SESSION.write_downloads(page.file.abs_src_path or "", folder, _language(config), page.url)
     return output
 

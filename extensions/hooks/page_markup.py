@@ -1,8 +1,7 @@
 """MkDocs adapter for extensions/sitebuild/pages.py: each page's markup fixed where Material,
 mkdocs-static-i18n and mkdocs-jupyter fall short (the reasons are in ``pages``), and templates
 compiled once per process. When the outermost build ends, with every language on disk, the
-site's last rewrites (Session.finish_site): the words Korean readers type added to the search
-index, then what a first visit waits for cut to what the pages use (``first_visit``)."""
+site's last rewrites (Session.finish_site): Korean search words, then the first-visit cut."""
 
 from __future__ import annotations
 

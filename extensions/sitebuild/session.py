@@ -18,7 +18,10 @@ import functools
 import os
 import shutil
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
+from typing import TypeVar
 
 import jinja2
 
@@ -28,6 +31,8 @@ from extensions.sitebuild.project import ROOT, languages
 from extensions.sitebuild.search_index import EntryStore
 from extensions.sitebuild.stage import Stage, render_cache
 from extensions.sitebuild.upstream import UpstreamChanged, installed
+
+T = TypeVar("T")
 
 
 class Session:
@@ -50,7 +55,7 @@ class Session:
         self.keep_site = False  # `--dirty`: a stopped build keeps what it did not rewrite
         self.site_dir: Path | None = None  # the outermost build's
         self.site_url = "/"
-        self.wheel: Path | None = None
+        self._wheel: Future[Path] | None = None  # built on a thread while pages execute
         self._builds = NestedBuilds()
 
     @classmethod
@@ -84,7 +89,7 @@ class Session:
         self._builds.start()
         self.stage.check_parity()
         self.stage.start()
-        self.wheel = downloads.wheel(self.root, self.root / ".cache" / "wheel")
+        self._wheel = _in_background(downloads.wheel, self.root, self.root / ".cache" / "wheel")
 
     def render_cache(self, language: str, settings: dict) -> str:
         """Where mkdocs-jupyter keeps ``language``'s renderings. It keys each on the notebook's
@@ -106,6 +111,11 @@ class Session:
         if framed is None:
             return None
         return framed, pages.notebook_toc(self.stage.markdown_cells(staged) or [])
+
+    @property
+    def wheel(self) -> Path | None:
+        """The library's wheel, once built (a subprocess, run while the pages execute)."""
+        return None if self._wheel is None else self._wheel.result()
 
     def wheel_url(self) -> str:
         assert self.wheel is not None, "begin() builds the wheel"
@@ -139,7 +149,7 @@ class Session:
     def abandon(self) -> None:
         """A build failed: none is under way any more."""
         self._builds.abandon()
-        self.stage.close()
+        self.stage.close(now=True)
 
     def finish_site(self, site_dir: Path) -> str:
         """The whole site's last rewrites: the Korean search words (what is to be logged of
@@ -176,6 +186,19 @@ class Session:
         self.stage.close()
         self.stage.prune()
         self.search_entries.prune()
+
+
+def _in_background(function: Callable[..., T], *args: object) -> Future[T]:
+    future: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(function(*args))
+        except BaseException as err:  # raised to whoever asks for the result
+            future.set_exception(err)
+
+    threading.Thread(target=run, name=function.__name__, daemon=True).start()
+    return future
 
 
 @functools.cache

@@ -12,9 +12,12 @@
 
 ``python -m extensions.sitebuild.stage [page.md ...]`` runs the stage alone (every page of
 every language, or the named ones) and prints the execution report; every ``mkdocs build``
-and every ``mkdocs serve`` rebuild runs it first for the pages it publishes, where an
-unchanged page is a cache look-up. A staged notebook is rewritten only when its content
-changed, so what renders it may key its own cache on the file's bytes.
+and every ``mkdocs serve`` rebuild runs it for the pages it publishes, where an
+unchanged page is a cache look-up. In a build the stage works on a thread of its own
+(:meth:`Stage.page_ahead`), and each page waits for its own notebook (:meth:`Stage.ready`): the
+kernel computes one page while MkDocs renders the ones before it. A staged notebook is
+rewritten only when its content changed, so what renders it may key its own cache on the
+file's bytes.
 
 Ctrl-C and SIGTERM during the stage stop its kernel, remove the kernel's socket folder and
 whatever unfinished output the caller names (:meth:`Stage.stop_on_signals`).
@@ -35,6 +38,7 @@ import signal
 import sys
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
@@ -75,6 +79,13 @@ class Stage:
         self._manifest: dict | None = None
         self._touched: dict[str, dict] = {}  # staged path -> its manifest entry, this run
         self.executed_any = False  # did this process execute a page (and store an entry)?
+        # The build's pages are staged on one thread of their own, in the order the build
+        # asks for them (page_ahead), while it renders those already staged (ready): the
+        # kernel computes one page while this process renders another. One thread, as one
+        # kernel runs one page at a time, and everything that talks to the kernel runs on it:
+        # its client lives on that thread's event loop.
+        self._worker: ThreadPoolExecutor | None = None
+        self._ahead: dict[str, Future] = {}
 
     # --- the stage ----------------------------------------------------------------------------
     def check_parity(self) -> None:
@@ -143,9 +154,35 @@ class Stage:
         self.executor.reset()
         self.notebooks.clear()
 
+    def page_ahead(self, source: Path, language: str) -> Path:
+        """Queue one page on the stage's thread; returns the path its notebook will have,
+        which :meth:`ready` waits for. A page whose turn comes after another page failed is
+        not executed: that failure is the build's."""
+        target = self.staged_path(language, self._name(source, language))
+        earlier = list(self._ahead.values())
+
+        def stage() -> Path:
+            if any(not f.cancelled() and f.exception() for f in earlier):
+                raise StageError(f"{language}/{target.stem}: not staged, an earlier page failed")
+            return self.page(source, language)
+
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stage")
+        self._ahead[str(target)] = self._worker.submit(stage)
+        return target
+
+    def ready(self, staged: str) -> None:
+        """Wait until the page queued as ``staged`` is staged; raises its StageError. Nothing
+        for a path that was not queued (another page, or one staged already)."""
+        if (future := self._ahead.pop(staged, None)) is not None:
+            future.result()
+
+    def _name(self, source: Path, language: str) -> str:
+        return source.resolve().relative_to((self.root / "docs" / language).resolve()).as_posix()
+
     def page(self, source: Path, language: str) -> Path:
         """Execute (or look up) one page and write its notebook; returns the staged path."""
-        name = source.resolve().relative_to((self.root / "docs" / language).resolve()).as_posix()
+        name = self._name(source, language)
         page = f"{language}/{name}"  # as in docs/: the report's rows and its readers say so
         target = self.staged_path(language, name)
         made_from = hashlib.sha256(source.read_bytes()).hexdigest()
@@ -189,7 +226,10 @@ class Stage:
         return None if nb is None else [c.source for c in nb.cells if c.cell_type == "markdown"]
 
     def finish(self) -> None:
-        """End a run: remember what the staged notebooks were made from."""
+        """End a run: every queued page staged (a failure raised), and what the staged
+        notebooks were made from remembered."""
+        for staged in list(self._ahead):
+            self.ready(staged)
         if self._touched:
             self._save_manifest()
 
@@ -208,9 +248,19 @@ class Stage:
     def report(self, language: str) -> str | None:
         return self.executor.report(language)
 
-    def close(self) -> None:
-        """Stop the kernel (it is started again if a later run needs it)."""
-        self.executor.kernel.stop()
+    def close(self, *, now: bool = False) -> None:
+        """Stop the kernel (it is started again if a later run needs it), on the thread its
+        client lives on. ``now`` (a failed build): queued pages dropped and the running one
+        stopped by killing the kernel, instead of waiting for it."""
+        for future in self._ahead.values():
+            future.cancel()
+        self._ahead.clear()
+        if now:
+            self.executor.kernel.kill()
+        if self._worker is None:
+            self.executor.kernel.stop()
+        else:
+            self._worker.submit(self.executor.kernel.stop).result()
 
     def prune(self) -> int:
         """Drop the cache entries and staged notebooks no current page has."""

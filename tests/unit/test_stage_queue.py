@@ -1,0 +1,94 @@
+"""The stage's queue (Stage.page_ahead / Stage.ready): a build queues its pages and renders each
+as soon as its own notebook is staged, while the kernel goes on with the next; a failure is the
+failing page's, said when the build reaches it, and nothing queued after it executes."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from extensions.sitebuild.stage import Stage, StageError
+
+
+def queued_stage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page) -> Stage:
+    stage = Stage(tmp_path, enabled=False)
+    monkeypatch.setattr(stage, "page", page)
+    monkeypatch.setattr(stage.executor.kernel, "stop", lambda: None)
+    return stage
+
+
+def source(tmp_path: Path, name: str) -> Path:
+    return tmp_path / "docs" / "en" / f"{name}.md"
+
+
+def test_a_queued_page_is_ready_when_its_own_notebook_is_not_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = {name: threading.Event() for name in ("one", "two")}
+    staged = []
+
+    def page(path: Path, language: str) -> Path:
+        release[path.stem].wait(timeout=10)
+        staged.append(path.stem)
+        return path
+
+    stage = queued_stage(tmp_path, monkeypatch, page)
+    one = stage.page_ahead(source(tmp_path, "one"), "en")
+    two = stage.page_ahead(source(tmp_path, "two"), "en")
+    assert one == stage.staged_path("en", "one.md") and two == stage.staged_path("en", "two.md")
+    assert staged == [], "page_ahead returns before the page is staged"
+
+    waiting = threading.Thread(target=stage.ready, args=(str(one),))
+    waiting.start()
+    waiting.join(timeout=0.2)
+    assert waiting.is_alive(), "ready returned before the page was staged"
+    release["one"].set()
+    waiting.join(timeout=10)
+    assert not waiting.is_alive() and staged == ["one"], "page one ready, page two still running"
+    release["two"].set()
+    stage.finish()  # waits for what is still queued
+    assert staged == ["one", "two"]
+    stage.close()
+
+
+def test_a_failing_page_fails_where_the_build_reaches_it_and_stops_the_queue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran = []
+
+    def page(path: Path, language: str) -> Path:
+        ran.append(path.stem)
+        if path.stem == "broken":
+            raise StageError("docs/en/broken.md: code cell 2 raised")
+        return path
+
+    stage = queued_stage(tmp_path, monkeypatch, page)
+    paths = [stage.page_ahead(source(tmp_path, n), "en") for n in ("fine", "broken", "later")]
+    stage.ready(str(paths[0]))
+    with pytest.raises(StageError, match=r"broken\.md: code cell 2 raised"):
+        stage.ready(str(paths[1]))
+    with pytest.raises(StageError, match="later: not staged, an earlier page failed"):
+        stage.ready(str(paths[2]))
+    assert ran == ["fine", "broken"], "nothing queued after a failed page executes"
+    stage.close()
+
+
+def test_a_failed_build_drops_the_queue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started, release, ran = threading.Event(), threading.Event(), []
+
+    def page(path: Path, language: str) -> Path:
+        ran.append(path.stem)
+        started.set()
+        release.wait(timeout=10)
+        return path
+
+    stage = queued_stage(tmp_path, monkeypatch, page)
+    monkeypatch.setattr(stage.executor.kernel, "kill", release.set)  # the running page ends
+    for name in ("running", "queued"):
+        stage.page_ahead(source(tmp_path, name), "en")
+    assert started.wait(timeout=10)
+    stage.close(now=True)
+    assert ran == ["running"], "a page queued behind the running one is dropped"
+    stage.finish()  # nothing left to wait for
