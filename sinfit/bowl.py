@@ -25,6 +25,18 @@ from sinfit.plotting import PHONE_WIDTH, DisplayFigure
 NAMES = ("a", "b", "c", "d")
 
 
+def loss_above_floor(
+    design: torch.Tensor, best: torch.Tensor, weights: torch.Tensor
+) -> torch.Tensor:
+    """L(w) - L(best) for each row w of ``weights``, where ``best`` minimises L = ||X w - y||².
+
+    Written as ||X (w - best)||², which it equals at the least-squares minimum (the residual
+    there is orthogonal to X's columns), rather than as the difference of two large losses:
+    near the minimum that difference is rounding noise, of either sign, whose contours draw
+    small loops that move from one run of the same code to the next."""
+    return ((weights - best) @ design.T).pow(2).sum(1)
+
+
 def plot_bowl(
     design: torch.Tensor,
     y: torch.Tensor,
@@ -53,7 +65,17 @@ def plot_bowl(
     if not paths:
         raise SinfitError("paths must name at least one path")
     i, j = pair
-    X, y64, w_best = design.double(), y.double(), best.double()
+    X, y64 = design.double(), y.double()
+    # best to 12 significant digits: LAPACK's least squares can differ in the last bits from one
+    # run of the same code to the next, and a contour that grazes a grid point would come and go
+    w_best = torch.tensor([float(f"{v:.12g}") for v in best.tolist()], dtype=torch.float64)
+    # the contours are drawn from the minimum's property (loss_above_floor): check it holds
+    slope, scale = X.T @ (X @ w_best - y64), X.abs().T @ (X @ w_best).abs() + X.abs().T @ y64.abs()
+    if (slope.abs() > 1e-6 * scale).any():
+        raise SinfitError(
+            "best must be the least-squares weights of design and y (torch.linalg.lstsq), "
+            f"where the gradient X^T (X best - y) is 0; it is {slope.tolist()}"
+        )
     points = torch.cat([p.double()[:, [i, j]] for p in paths.values()])
     lo, hi = points.min(0).values, points.max(0).values
     lo = torch.minimum(lo, w_best[[i, j]])
@@ -64,8 +86,7 @@ def plot_bowl(
     U, V = torch.meshgrid(u, v, indexing="xy")
     w = w_best.repeat(U.numel(), 1)
     w[:, i], w[:, j] = U.reshape(-1), V.reshape(-1)
-    floor = (X @ w_best - y64).pow(2).sum()
-    above = ((w @ X.T - y64).pow(2).sum(1) - floor).reshape(U.shape).clamp_min(1e-12)
+    above = loss_above_floor(X, w_best, w).reshape(U.shape).clamp_min(1e-12)
     # 5.6 in wide with 13-15 pt text: readable at phone width
     fig = DisplayFigure(figsize=(PHONE_WIDTH, 4.6), layout="constrained")
     ax = fig.add_subplot()

@@ -322,6 +322,14 @@ def load_in_background(glossary: Path) -> threading.Thread:
     return thread
 
 
+def words_may_change(cache: Path, sources: Iterable[Path]) -> bool:
+    """Whether a build may meet Korean text its memo (``cache``) lacks, so that Kiwi is worth
+    loading while the pages execute: no memo yet, or a source newer than the newest memo."""
+    memos = [f.stat().st_mtime for f in cache.glob("*.json")] if cache.is_dir() else []
+    newest = max(memos, default=None)
+    return newest is None or any(s.stat().st_mtime > newest for s in sources if s.exists())
+
+
 @functools.cache
 def _kiwi_for(glossary: Path, content: bytes) -> tuple[Analyser, tuple[Term, ...]]:
     terms = tuple(glossary_terms(glossary))

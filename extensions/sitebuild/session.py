@@ -51,7 +51,7 @@ class Session:
         # each page's search entries (search_index.entries_once), kept for the next build too
         self.search_entries = EntryStore(root / ".cache" / "search-entries")
         self.serving = False  # `mkdocs serve`: pages not slimmed (first_visit.finish_site)
-        self._kiwi: threading.Thread | None = None  # Kiwi loading, once serving has begun
+        self._kiwi: threading.Thread | None = None  # Kiwi loading (search_korean), at most once
         self.keep_site = False  # `--dirty`: a stopped build keeps what it did not rewrite
         self.site_dir: Path | None = None  # the outermost build's
         self.site_url = "/"
@@ -90,6 +90,15 @@ class Session:
         self.stage.check_parity()
         self.stage.start()
         self._wheel = _in_background(downloads.wheel, self.root, self.root / ".cache" / "wheel")
+        if self._kiwi is None and not self.serving and self._korean_words_may_change():
+            # Kiwi loads in one call that holds the GIL for seconds: now, while the kernel
+            # starts, rather than at the end, when everything else is done and waits for it
+            self._kiwi = search_korean.load_in_background(self.root / "glossary.toml")
+
+    def _korean_words_may_change(self) -> bool:
+        sources = [self.root / "glossary.toml", *(self.root / "sinfit").glob("*.py")]
+        sources += [p for lang in self.languages for p in (self.root / "docs" / lang).glob("*.md")]
+        return search_korean.words_may_change(self.root / ".cache" / "search-korean", sources)
 
     def render_cache(self, language: str, settings: dict) -> str:
         """Where mkdocs-jupyter keeps ``language``'s renderings. It keys each on the notebook's

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from sinfit import SinfitError, clip_losses, plot_bowl, plot_losses
+from sinfit.bowl import loss_above_floor
 
 X64 = torch.linspace(-math.pi, math.pi, 101, dtype=torch.float64)
 DESIGN = torch.stack([X64**k for k in range(4)], dim=1)
@@ -49,6 +50,29 @@ def test_the_bowl_names_bad_input() -> None:
         plot_bowl(DESIGN, Y, BEST, {})
     with pytest.raises(SinfitError, match="best"):
         plot_bowl(DESIGN, Y, BEST[:3], {"p": descend(1e-5, 3)})
+    with pytest.raises(SinfitError, match="least-squares weights"):
+        plot_bowl(DESIGN, Y, BEST + 0.01, {"p": descend(1e-5, 3)})
+
+
+def test_the_contours_measure_the_loss_above_the_floor_without_rounding_noise() -> None:
+    """Near the minimum L(w) - L(best), taken as a difference of two losses, is rounding
+    noise of either sign; its contours drew small loops that changed from run to run."""
+    x = torch.linspace(-math.pi, math.pi, 1000, dtype=torch.float64)  # the lessons' points
+    design, y = torch.stack([x**k for k in range(4)], dim=1), torch.sin(x)
+    best = torch.linalg.lstsq(design, y).solution
+    seeded = torch.Generator().manual_seed(0)
+    near = best + 1e-11 * torch.randn(50, 4, dtype=torch.float64, generator=seeded)
+    above = loss_above_floor(design, best, near)
+    exact = torch.stack([d @ design.T @ design @ d for d in near - best])  # the quadratic form
+    assert (above > 0).all()
+    assert above.tolist() == pytest.approx(exact.tolist(), rel=1e-9)
+    floor = (design @ best - y).pow(2).sum()
+    difference = (near @ design.T - y).pow(2).sum(1) - floor
+    assert (difference - exact).abs().max() > 10 * exact.abs().max(), "the noise it avoids"
+    far = best + torch.tensor([0.5, -0.2, 0.1, 0.03], dtype=torch.float64)
+    assert loss_above_floor(design, best, far[None]).item() == pytest.approx(
+        ((design @ far - y).pow(2).sum() - floor).item(), rel=1e-9
+    )
 
 
 def test_a_curve_past_the_top_is_cut_and_marked_where_it_leaves() -> None:
@@ -66,3 +90,15 @@ def test_a_curve_past_the_top_is_cut_and_marked_where_it_leaves() -> None:
 def test_clip_names_a_bad_top() -> None:
     with pytest.raises(SinfitError, match="top"):
         clip_losses(plot_losses({"a": [1.0, 2.0]}), top=0)
+
+
+def test_the_last_bits_of_the_best_weights_do_not_move_the_contours() -> None:
+    """LAPACK's least squares may differ in its last bits from run to run; the figure must not."""
+    paths = {"η = 1e-5": descend(1e-5, 20)}
+    nudged = torch.nextafter(BEST, BEST + 1)  # one unit in the last place, every weight
+
+    def contours(best: torch.Tensor) -> list[bytes]:
+        (ax,) = plot_bowl(DESIGN, Y, best, paths).axes
+        return [p.vertices.tobytes() for c in ax.collections for p in c.get_paths()]
+
+    assert contours(nudged) == contours(BEST)

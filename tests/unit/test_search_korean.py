@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -216,3 +217,19 @@ def test_kiwi_loads_once_whichever_thread_asks_first() -> None:
     assert again is analyser, "one Kiwi per process and glossary"
     assert {t.en for t in terms} >= {"gradient", "learning rate"}
     assert any(t.tag.startswith("NN") for t in analyser.tokenize("경사 하강법"))
+
+
+def test_kiwi_is_loaded_early_only_when_the_memo_may_miss(tmp_path: Path) -> None:
+    page = tmp_path / "docs" / "ko" / "page.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("손실", encoding="utf-8")
+    memo = tmp_path / "memo"
+    assert sk.words_may_change(memo, [page]), "no memo: every entry is new"
+    memo.mkdir()
+    (memo / "key.json").write_text("{}", encoding="utf-8")
+    os.utime(memo / "key.json", (100, 100))  # the last build's memo
+    os.utime(page, (1, 1))
+    assert not sk.words_may_change(memo, [page]), "nothing edited since the memo"
+    os.utime(page, (200, 200))  # an edit after the last build
+    assert sk.words_may_change(memo, [page])
+    assert not sk.words_may_change(memo, [tmp_path / "gone.md"]), "a removed page"
