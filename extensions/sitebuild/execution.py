@@ -399,8 +399,29 @@ class Executor:
             self._cache = None
             return None
 
-    def notebook(self, path: str, page: str, language: str) -> nbformat.NotebookNode:
-        """The page as a notebook with outputs and glue filled in (unless execution is off)."""
+    def prepare(self, path: str) -> nbformat.NotebookNode:
+        """The page read as a notebook and checked before anything runs: its citations well
+        formed, no shown cell reading a name that only hidden cells define.
+
+        This is the part of a page's staging that parses Python (jupytext, ``ast``); a build
+        calls it on the thread that renders, and leaves the rest to the stage's thread. In
+        CPython 3.11 the AST constructor's state is shared by all threads, and two threads
+        parsing at once can fail with "SystemError: AST constructor recursion depth mismatch"
+        (python/cpython#106905): the reference page's renderer parses sinfit's sources."""
+        where = self.where(path)
+        if problems := glue.malformed_references(Path(path).read_text(encoding="utf-8")):
+            raise ExecutionError("\n".join(f"{where}, {p}" for p in problems))
+        nb = read_page(path)
+        code = enumerate((c.source for c in nb.cells if c.cell_type == "code"), start=1)
+        if problems := glue.names_only_hidden_cells_define(list(code)):
+            raise ExecutionError("\n".join(f"{where}: {p}" for p in problems))
+        return nb
+
+    def notebook(
+        self, path: str, page: str, language: str, prepared: nbformat.NotebookNode | None = None
+    ) -> nbformat.NotebookNode:
+        """The page as a notebook with outputs and glue filled in (unless execution is off);
+        ``prepared``: what :meth:`prepare` returned for it, if the caller has it."""
         start = time.perf_counter()
         source = Path(path).read_text(encoding="utf-8")
         known = self._resolved.get((path, page, language))
@@ -410,12 +431,7 @@ class Executor:
             self.executed[path] = resolved
             return resolved
         where = self.where(path)
-        if problems := glue.malformed_references(source):
-            raise ExecutionError("\n".join(f"{where}, {p}" for p in problems))
-        nb = read_page(path)
-        code = enumerate((c.source for c in nb.cells if c.cell_type == "code"), start=1)
-        if problems := glue.names_only_hidden_cells_define(list(code)):
-            raise ExecutionError("\n".join(f"{where}: {p}" for p in problems))
+        nb = self.prepare(path) if prepared is None else prepared
         if not self.enabled:
             resolved = glue.resolve(nb, where, executed=False)  # still offered for download
         else:

@@ -160,11 +160,18 @@ class Stage:
         not executed: that failure is the build's."""
         target = self.staged_path(language, self._name(source, language))
         earlier = list(self._ahead.values())
+        try:  # what parses Python runs here, on the caller's thread (Executor.prepare)
+            prepared = None if self._current(source, target) else self.executor.prepare(str(source))
+        except ExecutionError as err:
+            failed: Future[Path] = Future()
+            failed.set_exception(StageError(str(err)))
+            self._ahead[str(target)] = failed
+            return target
 
         def stage() -> Path:
             if any(not f.cancelled() and f.exception() for f in earlier):
                 raise StageError(f"{language}/{target.stem}: not staged, an earlier page failed")
-            return self.page(source, language)
+            return self.page(source, language, prepared)
 
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stage")
@@ -180,21 +187,30 @@ class Stage:
     def _name(self, source: Path, language: str) -> str:
         return source.resolve().relative_to((self.root / "docs" / language).resolve()).as_posix()
 
-    def page(self, source: Path, language: str) -> Path:
-        """Execute (or look up) one page and write its notebook; returns the staged path."""
+    def _current(self, source: Path, target: Path) -> bool:
+        """Whether the staged notebook ``target`` was made from ``source`` as it is now, against
+        the execution store as it is now: then it is read back, not looked up again."""
+        known = self.manifest.get("pages", {}).get(str(target))
+        stamp = self._store_stamp()
+        return bool(
+            stamp is not None
+            and known
+            and known.get("source") == hashlib.sha256(source.read_bytes()).hexdigest()
+            and known.get("store") == stamp
+            and target.is_file()
+        )
+
+    def page(
+        self, source: Path, language: str, prepared: nbformat.NotebookNode | None = None
+    ) -> Path:
+        """Execute (or look up) one page and write its notebook; returns the staged path.
+        ``prepared``: the page as Executor.prepare read it, if the caller has it."""
         name = self._name(source, language)
         page = f"{language}/{name}"  # as in docs/: the report's rows and its readers say so
         target = self.staged_path(language, name)
         made_from = hashlib.sha256(source.read_bytes()).hexdigest()
         known = self.manifest.get("pages", {}).get(str(target))
-        stamp = self._store_stamp()
-        if (
-            stamp is not None
-            and known
-            and known.get("source") == made_from
-            and known.get("store") == stamp
-            and target.is_file()
-        ):
+        if self._current(source, target):
             start = time.perf_counter()
             nb = nbformat.read(target, as_version=4)
             if EXECUTION_KEY in nb.metadata:  # published without it; the proof line says it
@@ -203,7 +219,7 @@ class Stage:
         else:
             before = len(self.executor.rows)
             try:
-                nb = self.executor.notebook(str(source.resolve()), page, language)
+                nb = self.executor.notebook(str(source.resolve()), page, language, prepared)
             except ExecutionError as err:
                 raise StageError(str(err)) from None
             self.executed_any |= any(r.status == "executed" for r in self.executor.rows[before:])

@@ -193,16 +193,17 @@ def test_every_language_downloads_the_same_code(served, stem: str) -> None:
     """What the two tests above do not run holds the code of what they ran, comments aside."""
     site, _ = served
 
-    def code(language: str) -> tuple[list[str], str, str]:
+    def lines(source: str) -> list[str]:
+        # comments and blank lines aside: a script carries each Markdown cell as comment
+        # paragraphs, and the languages' prose may have more paragraphs or fewer
+        return [line for line in without_comments(source).split("\n") if line.strip()]
+
+    def code(language: str) -> tuple[list[list[str]], list[str], list[str]]:
         nb = nbformat.read(downloaded(site, language, stem, "ipynb"), as_version=4)
-        cells = [without_comments(c.source) for c in nb.cells if c.cell_type == "code"]
+        cells = [lines(c.source) for c in nb.cells if c.cell_type == "code"]
         script = downloaded(site, language, stem, "py")
         checked = script.with_name(f"{stem}-checked.py").read_text(encoding="utf-8")
-        return (
-            cells,
-            without_comments(script.read_text(encoding="utf-8")),
-            without_comments(checked),
-        )
+        return cells, lines(script.read_text(encoding="utf-8")), lines(checked)
 
     first, *others = LANGUAGES
     for language in others:

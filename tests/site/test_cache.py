@@ -109,8 +109,7 @@ def test_code_edit_moves_the_glued_numbers_of_both_languages(project: Project) -
     sources = {language: project.page(language).read_text(encoding="utf-8") for language in before}
     assert all("{{" in text for text in sources.values()), "the page cites computed values"
     # 9e-7 moves the loss and the fitted cubic's glued numbers while every hidden claim still
-    # holds (rates from 8e-7 to 1.1e-6 keep them; 1.2e-6 and above give the cubic a dip near
-    # -pi/2, which a claim forbids, and the build would fail instead)
+    # holds (a rate further from 1e-6 can turn a claim false, and the build would fail instead)
     for language in LANGUAGES:
         project.edit(project.page(language), "learning_rate = 1e-6", "learning_rate = 9e-7")
     assert project.build() == {EN: "executed", KO: "cached"}

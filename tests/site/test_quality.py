@@ -67,27 +67,28 @@ def open_page(
     return page
 
 
-# Known over budget, measured on 2026-12-03 (115-127 KB): the lessons that grew with the review's
-# additions and part 2. One more round trip on the phone line (about 150 ms before the first
-# paint); the levers left (code colouring in CSS, flatter notebook markup, shorter formulas) are
-# design work still to do. Strict: a page that comes back under the budget fails here until it
-# is taken off this list.
-OVER_BUDGET = {"why-slow", "layers", "network"}
+# Known over budget (page, language), measured on 2026-12-04: network (111-118 KB) and the
+# Korean layers page (107 KB; Korean prose is longer in bytes). One more round trip on the phone
+# line (about 150 ms before the first paint); the levers left (code colouring in CSS, flatter
+# notebook markup, shorter formulas) are design work still to do. Strict: a page that comes back
+# under the budget fails here until it is taken off this list.
+OVER_BUDGET = {("network", "en"), ("network", "ko"), ("layers", "ko")}
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize(
-    "stem",
+    ("stem", "language"),
     [
         pytest.param(
             s,
+            language,
             marks=pytest.mark.xfail(
-                strict=True, reason=f"{s}: over the first-visit HTML budget (see OVER_BUDGET)"
+                strict=True, reason=f"{language}/{s}: over the first-visit HTML budget"
             ),
         )
-        if s in OVER_BUDGET
-        else s
+        if (s, language) in OVER_BUDGET
+        else (s, language)
         for s in STEMS
+        for language in LANGUAGES
     ],
 )
 def test_tutorial_weight_is_within_budget(built_site: Path, language: str, stem: str) -> None:

@@ -80,3 +80,25 @@ def test_a_variant_is_found_and_named() -> None:
     text = "# 제목\n\n학습률이 안정 조건을 넘으면 발산합니다.\n"
     assert misses("p.md", text) == ["p.md:3: '안정 조건', write '안정 한계' (stability bound)"]
     assert misses("p.md", "학습률이 안정 한계를 넘으면 발산합니다.") == []
+
+
+INVISIBLE = {
+    "\u200b": "zero width space",
+    "\u200c": "zero width non-joiner",
+    "\u200d": "zero width joiner",
+    "\u2060": "word joiner",
+    "\ufeff": "BOM",
+}
+
+
+@pytest.mark.parametrize("page", sorted((ROOT / "docs").glob("*/*.md")), ids=lambda p: p.name)
+def test_pages_hold_no_invisible_characters(page: Path) -> None:
+    """An invisible character inside a word ("y\u2060축") is copied with it and hides the word
+    from search (the page's and the browser's): a reader searching "y축" does not find it."""
+    found = [
+        f"line {n}: {INVISIBLE[c]} (U+{ord(c):04X}) in {line.strip()[:60]!r}"
+        for n, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
+        for c in INVISIBLE
+        if c in line
+    ]
+    assert not found, f"{page.relative_to(ROOT)}: " + "; ".join(found)

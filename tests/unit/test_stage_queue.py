@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from extensions.sitebuild.execution import ExecutionError
 from extensions.sitebuild.stage import Stage, StageError
 
 
 def queued_stage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page) -> Stage:
     stage = Stage(tmp_path, enabled=False)
-    monkeypatch.setattr(stage, "page", page)
+    monkeypatch.setattr(stage, "page", lambda path, language, prepared: page(path, language))
+    monkeypatch.setattr(stage.executor, "prepare", lambda path: None)
     monkeypatch.setattr(stage.executor.kernel, "stop", lambda: None)
     return stage
 
@@ -92,3 +94,35 @@ def test_a_failed_build_drops_the_queue(tmp_path: Path, monkeypatch: pytest.Monk
     stage.close(now=True)
     assert ran == ["running"], "a page queued behind the running one is dropped"
     stage.finish()  # nothing left to wait for
+
+
+def test_what_parses_python_runs_on_the_caller_s_thread_and_its_failure_is_the_page_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parsing runs beside the renderer's own parsing otherwise (CPython's AST constructor is
+    not safe across threads: Executor.prepare); a page whose check fails is not queued."""
+    prepared_on, staged_on = [], []
+
+    def prepare(path: str) -> str:
+        prepared_on.append(threading.current_thread())
+        if "broken" in path:
+            raise ExecutionError("docs/en/broken.md, line 3: an unclosed {{")
+        return f"read {Path(path).stem}"
+
+    def page(path: Path, language: str, prepared: str) -> Path:
+        staged_on.append((threading.current_thread(), prepared))
+        return path
+
+    stage = Stage(tmp_path, enabled=False)
+    monkeypatch.setattr(stage.executor, "prepare", prepare)
+    monkeypatch.setattr(stage, "page", page)
+    monkeypatch.setattr(stage.executor.kernel, "stop", lambda: None)
+    fine = stage.page_ahead(source(tmp_path, "fine"), "en")
+    broken = stage.page_ahead(source(tmp_path, "broken"), "en")
+    stage.ready(str(fine))
+    with pytest.raises(StageError, match="an unclosed"):
+        stage.ready(str(broken))
+    assert prepared_on == [threading.current_thread()] * 2
+    ((thread, prepared),) = staged_on
+    assert thread is not threading.current_thread() and prepared == "read fine"
+    stage.close()
