@@ -16,7 +16,7 @@ near 1).
 from __future__ import annotations
 
 import math
-from typing import Literal, get_args
+from typing import Literal
 
 import torch
 
@@ -26,8 +26,8 @@ from sinfit.model import Cubic
 
 Basis = Literal["monomial", "legendre", "legendre-normalized"]
 
-#: The valid basis names, in the order the error message lists them.
-BASES: tuple[str, ...] = get_args(Basis)
+#: The valid basis names, in the order the error message lists them (those of ``Basis``).
+BASES: tuple[str, ...] = ("monomial", "legendre", "legendre-normalized")
 
 
 def _check_basis(basis: object) -> None:

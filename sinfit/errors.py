@@ -17,6 +17,7 @@ class DivergenceError(SinfitError):
 
     Attributes:
         epoch: the 1-based epoch at which the loss stopped being finite.
+        loss: that loss (inf or NaN).
         lr: the learning rate that was used.
     """
 

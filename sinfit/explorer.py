@@ -97,7 +97,7 @@ class LearningRateExplorer:
     bound ``bounds[basis]``; ``runs[basis][i]`` is the :class:`Run` at learning rate
     ``rate(basis, i)``. ``steps`` are the t whose losses are kept; ``chosen`` the indices of the
     three positions in the static picture (a tenth of the bound, the last position under it,
-    the first over it), and ``initial`` where the slider starts.
+    the first over it); the slider starts at the first of them.
     """
 
     fractions: list[float]
@@ -111,6 +111,7 @@ class LearningRateExplorer:
 
     @property
     def initial(self) -> int:
+        """The slider's starting position: a tenth of the bound, the first of ``chosen``."""
         return self.chosen[0]
 
     def rate(self, basis: str, i: int) -> float:
@@ -273,8 +274,8 @@ def learning_rate_explorer(
     (the monomial basis's lesson loop diverges where the lesson's does): the lesson's gradient
     descent (:func:`fit_manual`), and gradient descent in the normalized Legendre basis
     (:func:`fit_in_basis`) from the same starting curve. A diverging run stops before the first
-    step t whose loss was not finite. The loss is kept at :func:`sampled_steps`, the data
-    (``y``) at ``points`` of its x, evenly spread, to draw the fitted cubic against.
+    step t whose loss was not finite. The loss is kept every ``every`` steps and at the last;
+    the data (``y``) at ``points`` of its x, evenly spread, to draw the fitted cubic against.
     """
     check_xy(x, y)
     if not isinstance(start, Cubic):

@@ -35,9 +35,11 @@ _PHONE_TEXT = {
     "ytick.labelsize": 13,
     "legend.fontsize": 13,
 }
-#: One color for sin(x) and one for the cubic ŷ, on every figure of the site, so that a reader
-#: who has learned them on one page reads every other page's figures at a glance.
+# One color for sin(x) and one for the cubic ŷ, on every figure of the site, so that a reader
+# who has learned them on one page reads every other page's figures at a glance.
+#: The color of sin(x), the target, on every figure of the site.
 SINE_COLOR = "tab:green"
+#: The color of the fitted cubic ŷ on every figure of the site.
 FIT_COLOR = "tab:orange"
 _COMMAND_LINE_COLORS = (SINE_COLOR, FIT_COLOR, "tab:red", "tab:purple")
 

@@ -43,7 +43,7 @@ class FitResult:
 
 
 def print_log(t: int, loss: float) -> None:
-    """The default log line, the lessons' own: ``t =  100  loss    1962.64``."""
+    """The default log line, as the lessons print theirs: ``t =  100  loss    1957.42``."""
     print(f"t = {t:4d}  loss {loss:10.2f}")
 
 

@@ -109,3 +109,12 @@ def test_mkdocs_yml_loads_the_extension_from_this_module() -> None:
     python = plugins["mkdocstrings"]["handlers"]["python"]["options"]
     assert "extensions/sitebuild/reference.py:DocstringsAsMarkdown" in python["extensions"]
     assert plugins["autorefs"]["resolve_closest"] is True, "one reference page per language"
+
+
+def test_bases_lists_the_names_the_basis_type_allows() -> None:
+    """BASES is written out so the reference shows the names (not ``get_args(Basis)``)."""
+    from typing import get_args
+
+    from sinfit.basis import BASES, Basis
+
+    assert get_args(Basis) == BASES
