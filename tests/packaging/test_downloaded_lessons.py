@@ -44,10 +44,17 @@ SCRIPTS = [(LANGUAGES[(i + 1) % len(LANGUAGES)], stem) for i, stem in enumerate(
 # short and computes as the page did.
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
+# The kernel on IPC sockets in a folder of its own, as the build's kernel: with TCP, jupyter_client
+# picks free ports and the kernel binds them a moment later, and on a busy machine another
+# process can take one in between ("ZMQError: Address already in use").
 RUN_NOTEBOOK = """
-import sys, nbformat, nbclient
+import os, sys, tempfile, nbformat, nbclient
+from jupyter_client.manager import KernelManager
 nb = nbformat.read(sys.argv[1], as_version=4)
-nbclient.NotebookClient(nb, timeout=600, kernel_name="python3").execute()
+sockets = tempfile.mkdtemp()
+km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"),
+                   connection_file=os.path.join(sockets, "kernel.json"))
+nbclient.NotebookClient(nb, km=km, timeout=600).execute()
 nbformat.write(nb, sys.argv[2])
 """
 
