@@ -17,7 +17,9 @@ the project in a temporary folder, so nothing here is touched, and measures on t
 * serve: under ``mkdocs serve``, from saving a prose edit to the edit on screen in Chromium
   (live reload);
 * floor: the same build with execution off, plus one run of every distinct page's code in a
-  single Python process (what the pages cost without Jupyter at all).
+  single Python process, with the kernel's torch thread count (what the pages cost without
+  Jupyter at all). Distinct as the cache sees it: a page's translations differ only in comments
+  and count once.
 
 Each time is the median of ``--runs`` runs. It prints each time with its ratio to the floor (and
 to the execution-off build), checks the targets, and exits 1 if one is missed.
@@ -48,18 +50,24 @@ from extensions.sitebuild.serve import site_prefix  # noqa: E402
 RUN_PAGES = """
 import sys, time, matplotlib
 matplotlib.use("Agg")
-import jupytext
+import jupytext, torch
+sys.path.insert(0, ".")
+from extensions.sitebuild.code import without_comments
+from extensions.sitebuild.execution import torch_threads
+# The kernel's thread count, and each lesson once: the cache runs a page's translations once,
+# since they differ only in comments.
+torch.set_num_threads(torch_threads())
 seen = set()
 for path in sys.argv[1:]:
     code = [c.source for c in jupytext.read(path).cells if c.cell_type == "code"]
-    if tuple(code) in seen:
+    key = tuple(without_comments(c) for c in code)
+    if key in seen:
         continue
-    seen.add(tuple(code))
+    seen.add(key)
     namespace = {"__name__": "__main__"}
     for cell in code:
         exec(compile(cell, path, "exec"), namespace)
 """
-
 
 def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
     start = time.perf_counter()

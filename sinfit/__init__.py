@@ -21,7 +21,7 @@ from sinfit.basis import (
 from sinfit.bowl import clip_losses, plot_bowl
 from sinfit.data import SineData, sine_data
 from sinfit.errors import DivergenceError, SinfitError
-from sinfit.explorer import LearningRateExplorer, learning_rate_explorer
+from sinfit.explorer import ExplorerRun, LearningRateExplorer, learning_rate_explorer
 from sinfit.loss import cubic_gradients, sum_squared_error
 from sinfit.model import Cubic, random_cubic
 from sinfit.optim import compare_optimizers, plot_losses, train_with
@@ -45,6 +45,7 @@ __all__ = [
     "CurveShape",
     "DisplayFigure",
     "DivergenceError",
+    "ExplorerRun",
     "FitResult",
     "LearningRateExplorer",
     "Point",

@@ -78,7 +78,7 @@ def sampled_steps(epochs: int, every: int) -> list[int]:
 
 
 @dataclass(frozen=True)
-class Run:
+class ExplorerRun:
     """One basis at one slider position: the loss at the kept steps t (the loss of the weights
     after t updates; a diverged run's stop before the first that was not finite), the fitted
     cubic as monomial coefficients (a, b, c, d), whatever the basis it was fitted in (None when
@@ -94,7 +94,7 @@ class LearningRateExplorer:
     """The explorer's data; Jupyter shows it through :meth:`_repr_html_`.
 
     ``fractions[i]`` is the i-th slider position, a fraction of each basis's own stability
-    bound ``bounds[basis]``; ``runs[basis][i]`` is the :class:`Run` at learning rate
+    bound ``bounds[basis]``; ``runs[basis][i]`` is the :class:`ExplorerRun` at learning rate
     ``rate(basis, i)``. ``steps`` are the t whose losses are kept; ``chosen`` the indices of the
     three positions in the static picture (a tenth of the bound, the last position under it,
     the first over it); the slider starts at the first of them.
@@ -106,7 +106,7 @@ class LearningRateExplorer:
     steps: list[int]
     grid: list[float]
     target: list[float]
-    runs: dict[str, list[Run]]
+    runs: dict[str, list[ExplorerRun]]
     chosen: tuple[int, ...]
 
     @property
@@ -319,11 +319,12 @@ def learning_rate_explorer(
 
         return fit
 
-    runs: dict[str, list[Run]] = {name: [] for name in BASIS_NAMES}
+    runs: dict[str, list[ExplorerRun]] = {name: [] for name in BASIS_NAMES}
     for fraction in fractions:
         for name, make in zip(BASIS_NAMES, (monomial, normalized), strict=True):
             losses, cubic, diverged_at = _until_divergence(make(fraction * bounds[name]), epochs)
-            runs[name].append(Run([losses[t] for t in kept if t < len(losses)], cubic, diverged_at))
+            kept_losses = [losses[t] for t in kept if t < len(losses)]
+            runs[name].append(ExplorerRun(kept_losses, cubic, diverged_at))
 
     stable = [i for i, f in enumerate(fractions) if f < 1]
     unstable = [i for i, f in enumerate(fractions) if f > 1]

@@ -148,12 +148,21 @@ def read_page(path: str | Path) -> nbformat.NotebookNode:
     return nb
 
 
+# Cell metadata that changes what a kernel does with the cell (nbclient's tags); jupytext's
+# layout keys (``lines_to_next_cell``: blank lines after the cell in the Markdown) do not, and a
+# translation that spaces its cells differently must not execute the same code again.
+EXECUTED_CELL_METADATA = ("tags",)
+
+
 def cache_key(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """What the cache hashes: the code cells without their comments."""
+    """What the cache hashes: the code cells without their comments, and of their metadata
+    only what execution reads."""
     key = copy.deepcopy(nb)
     for cell in key.cells:
         if cell.cell_type == "code":
             cell.source = without_comments(cell.source)
+            kept = {k: v for k, v in cell.metadata.items() if k in EXECUTED_CELL_METADATA}
+            cell.metadata = nbformat.from_dict(kept)
     return key
 
 

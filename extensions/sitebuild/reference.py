@@ -16,11 +16,12 @@ mkdocstrings loads (``mkdocs.yml``: the python handler's ``extensions``). The do
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from typing import Any
 
-from griffe import Docstring, Extension
+from griffe import Docstring, Expr, ExprName, Extension
 
 # :func:`fit_manual`, :class:`sinfit.Cubic`, :meth:`_repr_html_`: Sphinx's Python roles.
 _ROLE = re.compile(r":(?:py:)?(?:func|class|meth|attr|data|mod|exc|obj|const):`~?([^`]+)`")
@@ -88,6 +89,48 @@ class DocstringsAsMarkdown(Extension):
     def on_package(self, *, pkg: Any, **kwargs: Any) -> None:
         """The package: griffe's ``on_object`` never sees the root of the tree."""
         _rewrite(pkg)
+        inline_private_names(pkg)
+
+
+def inline_private_names(package: Any) -> None:
+    """Write the value of each private constant or type alias that a public signature names
+    (``lr: float = DEFAULT_LR``, ``on_log: LogHook``) in its place (``1e-06``,
+    ``Callable[[int, float], None]``): the reference documents only ``__all__``, so a reader
+    would meet a name it never explains. The sources keep their names."""
+    exports = set(package.exports or ())
+
+    def value_of(name: ExprName) -> Expr | str | None:
+        path = name.canonical_path
+        if not path.startswith(package.path + ".") or path.rsplit(".", 1)[-1] in exports:
+            return None
+        try:
+            target = package[path.removeprefix(package.path + ".")]
+        except (KeyError, ValueError):
+            return None
+        target = getattr(target, "final_target", target)
+        return target.value if target.is_attribute else None
+
+    def inlined(value: Any) -> Any:
+        if isinstance(value, ExprName):
+            return value_of(value) or value
+        if isinstance(value, list):
+            return [inlined(item) for item in value]
+        if isinstance(value, Expr):
+            for field in dataclasses.fields(value):
+                setattr(value, field.name, inlined(getattr(value, field.name)))
+        return value
+
+    for name in exports:
+        obj = package[name]
+        for member in (obj, *getattr(obj, "all_members", {}).values()):
+            member = getattr(member, "final_target", member)
+            for parameter in getattr(member, "parameters", ()):
+                parameter.annotation = inlined(parameter.annotation)
+                parameter.default = inlined(parameter.default)
+            if member.is_function:
+                member.returns = inlined(member.returns)
+            elif member.is_attribute:
+                member.annotation = inlined(member.annotation)
 
 
 def _rewrite(obj: Any) -> None:

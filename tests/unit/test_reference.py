@@ -118,3 +118,36 @@ def test_bases_lists_the_names_the_basis_type_allows() -> None:
     from sinfit.basis import BASES, Basis
 
     assert get_args(Basis) == BASES
+
+
+def test_public_signatures_name_only_public_sinfit_names() -> None:
+    """A default or a type that names a private constant or alias (``DEFAULT_LR``, ``LogHook``)
+    shows its value: the reference explains only ``__all__``."""
+    import griffe
+
+    def names(package: griffe.Module) -> set[str]:
+        found = set()
+        for name in package.exports:
+            obj = package[name]
+            for member in (obj, *getattr(obj, "all_members", {}).values()):
+                member = getattr(member, "final_target", member)
+                exprs = [p.annotation for p in getattr(member, "parameters", ())]
+                exprs += [p.default for p in getattr(member, "parameters", ())]
+                exprs.append(member.returns if member.is_function else None)
+                exprs.append(member.annotation if member.is_attribute else None)
+                for expr in exprs:
+                    if isinstance(expr, griffe.Expr):
+                        found |= {
+                            part.canonical_path
+                            for part in expr.iterate(flat=True)
+                            if isinstance(part, griffe.ExprName)
+                        }
+        return {path for path in found if path.startswith("sinfit.")}
+
+    plain = griffe.load("sinfit")
+    private = {p for p in names(plain) if p.rsplit(".", 1)[-1] not in plain.exports}
+    assert {"sinfit.train.DEFAULT_LR", "sinfit.train.LogHook"} <= private, "nothing to test"
+    extensions = griffe.Extensions()
+    extensions.add(DocstringsAsMarkdown())
+    shown = griffe.load("sinfit", extensions=extensions)
+    assert {p for p in names(shown) if p.rsplit(".", 1)[-1] not in shown.exports} == set()
