@@ -97,7 +97,9 @@ class Session:
 
     def _korean_words_may_change(self) -> bool:
         sources = [self.root / "glossary.toml", *(self.root / "sinfit").glob("*.py")]
-        sources += [p for lang in self.languages for p in (self.root / "docs" / lang).glob("*.md")]
+        # Only Korean entries get words (search_korean.add_keywords): an English edit needs none.
+        korean = [lang for lang in self.languages if lang.startswith("ko")]
+        sources += [p for lang in korean for p in (self.root / "docs" / lang).glob("*.md")]
         return search_korean.words_may_change(self.root / ".cache" / "search-korean", sources)
 
     def render_cache(self, language: str, settings: dict) -> str:
