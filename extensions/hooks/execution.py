@@ -42,7 +42,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_pre_build(config: MkDocsConfig) -> None:
     try:
-        SESSION.begin()
+        SESSION.begin(_language(config))
     except StageError as err:
         raise PluginError(str(err)) from None
     plugin = config.plugins.get("mkdocs-jupyter")

@@ -27,7 +27,7 @@ import jinja2
 
 from extensions.sitebuild import downloads, first_visit, pages, search_korean
 from extensions.sitebuild.nesting import NestedBuilds
-from extensions.sitebuild.project import ROOT, languages
+from extensions.sitebuild.project import ROOT, languages, tutorial_pages
 from extensions.sitebuild.search_index import EntryStore
 from extensions.sitebuild.stage import Stage, render_cache
 from extensions.sitebuild.upstream import UpstreamChanged, installed
@@ -82,13 +82,17 @@ class Session:
             self.site_url = site_url or "/"
             self.stage.stop_on_signals(None if self.keep_site else site_dir)
 
-    def begin(self) -> None:
-        """A build starts: the sources checked, the stage opened, the library's wheel built
-        once per version of its sources (a `mkdocs serve` rebuild after a sinfit edit
-        publishes the new library with the new pages)."""
+    def begin(self, language: str) -> None:
+        """A build of ``language`` starts: the sources checked, the stage opened and this
+        language's tutorials queued on it (the kernel starts and executes while MkDocs reads
+        the theme's files, before it lists the pages), the library's wheel built once per
+        version of its sources (a `mkdocs serve` rebuild after a sinfit edit publishes the
+        new library with the new pages)."""
         self._builds.start()
         self.stage.check_parity()
         self.stage.start()
+        for source in tutorial_pages(language, self.root):
+            self.stage.page_ahead(source, language)
         self._wheel = _in_background(downloads.wheel, self.root, self.root / ".cache" / "wheel")
         if self._kiwi is None and not self.serving and self._korean_words_may_change():
             # Kiwi loads in one call that holds the GIL for seconds: now, while the kernel

@@ -155,10 +155,13 @@ class Stage:
         self.notebooks.clear()
 
     def page_ahead(self, source: Path, language: str) -> Path:
-        """Queue one page on the stage's thread; returns the path its notebook will have,
-        which :meth:`ready` waits for. A page whose turn comes after another page failed is
-        not executed: that failure is the build's."""
+        """Queue one page on the stage's thread (once: a page queued and not yet rendered is
+        not queued again); returns the path its notebook will have, which :meth:`ready` waits
+        for. A page whose turn comes after another page failed is not executed: that failure
+        is the build's."""
         target = self.staged_path(language, self._name(source, language))
+        if str(target) in self._ahead:  # queued already (Session.begin), not yet rendered
+            return target
         earlier = list(self._ahead.values())
         try:  # what parses Python runs here, on the caller's thread (Executor.prepare)
             prepared = None if self._current(source, target) else self.executor.prepare(str(source))
