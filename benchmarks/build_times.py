@@ -69,6 +69,7 @@ for path in sys.argv[1:]:
         exec(compile(cell, path, "exec"), namespace)
 """
 
+
 def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)

@@ -171,7 +171,7 @@ EARLY_KEY = """
 
 
 def test_a_key_pressed_while_the_page_arrives_starts_every_script(tab, site_url: str) -> None:
-    first_visit(tab, site_url + page_path("en", "why-slow"), "light", EARLY_KEY)
+    first_visit(tab, site_url + page_path("en", "round-bowl"), "light", EARLY_KEY)
     assert tab.evaluate("window.sinfitPressedWhile") == "loading"
     tab.wait_for_function("window.document$ !== undefined", timeout=5_000)
     assert tab.evaluate("customElements.get('clipboard-copy') !== undefined")

@@ -1,4 +1,4 @@
-"""The learning-rate explorer on the built why-slow page: in a real Chromium (keyboard, both
+"""The learning-rate explorer on the built round-bowl page: in a real Chromium (keyboard, both
 languages, two widths, both schemes, JavaScript off) and in the did-it-run gate."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from extensions.sitebuild.gates import built_page, did_it_run, explorer_data
 from tests.conftest import LANGUAGES, ROOT, page_path, serious_violations
 
-STEM = "why-slow"
+STEM = "round-bowl"
 WIDTHS = [390, 1280]
 LABELS = {"en": "Learning rate", "ko": "학습률"}
 DIVERGED = {"en": "diverges: L = ∞ at t =", "ko": "발산: t ="}

@@ -23,19 +23,26 @@ import pytest
 
 from extensions.sitebuild.search_korean import FIELDS, without_keywords
 
-HG, AG, MO, WS, WL, LY, NET, HOME = (
+HG, AG, MO, OC, WS, RB, WL, LY, NET, NU, HOME = (
     "hand-gradients",
     "autograd",
     "modules-optimizers",
+    "optimizers-compared",
     "why-slow",
+    "round-bowl",
     "watch-it-learn",
     "layers",
     "network",
+    "network-use",
     "",
 )
-GD = {HG, WS, MO}  # the lessons that run gradient descent and say so
-BACKPROP = {HG, AG, MO, LY, NET}  # forward and backward passes: by hand, autograd, modules
-LESSONS = {HG, AG, MO, WS, WL, LY, NET}
+GD = {HG, WS, RB, MO, OC}  # the lessons that run gradient descent and say so
+BACKPROP = {HG, AG, MO, OC, LY, NET, NU}  # forward and backward passes: by hand, autograd, modules
+LESSONS = {HG, AG, MO, OC, WS, RB, WL, LY, NET, NU}
+BOWL = {WS, RB}  # the loss's shape: curvature, eigenvalues, bases
+RATE = {HG, WS, RB, MO, OC}  # the learning rate's choice
+OPTIM = {MO, OC, NET}  # torch.optim's optimizers
+PARAMS = {MO, OC, LY, NET, NU}  # nn.Module's parameters
 
 # (query, the pages that answer it). Why each query is here is in its group's comment.
 KOREAN: list[tuple[str, set[str]]] = [
@@ -48,70 +55,75 @@ KOREAN: list[tuple[str, set[str]]] = [
     ("자동미분", {AG}),
     ("계산 그래프", {AG}),
     ("계산그래프", {AG}),
-    ("헤세 행렬", {WS}),
-    ("헤세행렬", {WS}),
+    ("헤세 행렬", BOWL),
+    ("헤세행렬", BOWL),
     ("리프 텐서", {AG}),
     ("리프텐서", {AG}),
-    ("르장드르 다항식", {WS}),
-    ("르장드르다항식", {WS}),
+    ("르장드르 다항식", BOWL),
+    ("르장드르다항식", BOWL),
     ("미니배치", {MO, NET}),
     ("미니 배치", {MO, NET}),
-    ("조건수", {WS}),
-    ("조건 수", {WS}),
+    ("조건수", BOWL),
+    ("조건 수", BOWL),
     ("3차 다항식", {HG, HOME, AG}),
     # the course's terms, one word each
     ("기울기", {HG, AG}),
-    ("학습률", {HG, WS, MO}),
+    ("학습률", RATE),
     ("손실", LESSONS),
     ("가중치", {HG, AG}),
     ("에폭", LESSONS),
-    ("옵티마이저", {MO, NET}),
-    ("모멘텀", {MO}),
-    ("고윳값", {WS}),
-    ("르장드르", {WS}),
-    ("기저", {WS}),
-    ("곡률", {WS}),
+    ("옵티마이저", OPTIM),
+    ("모멘텀", {MO, OC}),
+    ("고윳값", BOWL),
+    ("르장드르", BOWL),
+    ("기저", BOWL),
+    ("곡률", BOWL),
     ("역전파", BACKPROP),
     ("순전파", BACKPROP),
     ("브로드캐스팅", {HG}),
-    ("매개변수", {MO, LY, NET}),
+    ("매개변수", PARAMS),
     ("애니메이션", {WL}),
     ("스냅숏", {WL}),
-    ("발산", {WS, HG}),
-    ("계층", {LY, NET}),
-    ("신경망", {NET, LY}),
+    ("발산", {WS, RB, HG}),
+    ("계층", {LY, NET, NU}),
+    ("신경망", {NET, NU, LY}),
     # with a particle, as a sentence would have it
     ("손실이", LESSONS),
-    ("학습률을", {HG, WS, MO}),
-    ("옵티마이저가", {MO, NET}),
+    ("학습률을", RATE),
+    ("옵티마이저가", OPTIM),
     ("기울기를", {HG, AG}),
     # other spellings a reader brings: PyTorch's Korean docs, transliterations (glossary.toml)
     ("변화도", {HG, AG}),
-    ("아담", {MO, NET}),
+    ("아담", OPTIM),
     ("그래디언트", {HG, AG}),
-    ("고유값", {WS}),
+    ("고유값", BOWL),
     ("에포크", LESSONS),
-    ("파라미터", {MO, LY, NET}),
+    ("파라미터", PARAMS),
     ("스냅샷", {WL}),
     # English terms typed on the Korean site find the Korean page
-    ("Adam", {MO, NET}),
-    ("SGD", {MO}),
+    ("Adam", OPTIM),
+    ("SGD", {MO, OC}),
     ("gradient", {HG, AG}),
-    ("Hessian", {WS}),
-    ("learning rate", {HG, WS, MO}),
-    ("eigenvalue", {WS}),
+    ("Hessian", BOWL),
+    ("learning rate", RATE),
+    ("eigenvalue", BOWL),
     ("backward", {AG}),
     ("requires_grad", {AG}),
-    ("nn.Module", {MO, LY, NET}),
+    ("nn.Module", PARAMS),
+    # the lessons split off in round 15: the closure, evaluation mode, saving
+    ("클로저", {OC}),
+    ("LBFGS", {OC}),
+    ("평가 모드", {NU}),
+    ("state_dict", {LY, NU}),
 ]
 
 ENGLISH: list[tuple[str, set[str]]] = [
     ("gradient descent", GD),
     ("autograd", {AG}),
-    ("Hessian", {WS}),
-    ("momentum", {MO}),
-    ("Legendre", {WS}),
-    ("learning rate", {HG, WS, MO}),
+    ("Hessian", BOWL),
+    ("momentum", {MO, OC}),
+    ("Legendre", BOWL),
+    ("learning rate", RATE),
     ("animation", {WL}),
 ]
 

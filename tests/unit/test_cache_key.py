@@ -53,7 +53,9 @@ def test_blank_lines_and_comments_do_not_change_the_key_and_code_does(digest, tm
         "spaced.md",
         "Prose.\n\n```python\nx = 1  # one\n```\n\n\n\nMore, longer.\n\n```python\ny = x\n```\n",
     )
-    changed = write("changed.md", "Prose.\n\n```python\nx = 2\n```\n\nMore.\n\n```python\ny = x\n```\n")
+    changed = write(
+        "changed.md", "Prose.\n\n```python\nx = 2\n```\n\nMore.\n\n```python\ny = x\n```\n"
+    )
     assert read_page(spaced).cells[1].metadata != read_page(one).cells[1].metadata, "same layout"
     assert digest(spaced) == digest(one)
     assert digest(changed) != digest(one)

@@ -40,7 +40,7 @@ def small():
 
 @pytest.fixture(scope="module")
 def page():
-    """The explorer the page builds (x, y and start of why-slow)."""
+    """The explorer the page builds (x, y and start of round-bowl)."""
     x = torch.linspace(-math.pi, math.pi, 1000)
     return learning_rate_explorer(x, torch.sin(x), START, rates=30)
 
