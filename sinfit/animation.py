@@ -58,7 +58,7 @@ def fit_snapshots(
 
 @dataclass(frozen=True)
 class AnimatedSVG:
-    """An SVG document; Jupyter displays it, ``save`` writes it."""
+    """An SVG document; Jupyter displays it, :meth:`save` writes it."""
 
     svg: str
 
@@ -66,6 +66,7 @@ class AnimatedSVG:
         return self.svg
 
     def save(self, path: str) -> None:
+        """Write the SVG to the file ``path`` (UTF-8), replacing it if it exists."""
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(self.svg)
 

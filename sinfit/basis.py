@@ -68,8 +68,8 @@ def design_matrix(x: torch.Tensor, basis: Basis = "monomial") -> torch.Tensor:
 def basis_weights(cubic: Cubic, basis: Basis = "monomial") -> torch.Tensor:
     """The weights w (float64) for which ``design_matrix(x, basis) @ w`` is ``cubic(x)``.
 
-    The same curve in another basis: with t = x / pi the cubic is
-    a + b pi t + c pi^2 t^2 + d pi^3 t^3, and t^2 = (2 P2 + P0) / 3, t^3 = (2 P3 + 3 P1) / 5.
+    The same curve in another basis: with u = x / pi the cubic is
+    a + b pi u + c pi^2 u^2 + d pi^3 u^3, and u^2 = (2 P2 + P0) / 3, u^3 = (2 P3 + 3 P1) / 5.
     """
     if not isinstance(cubic, Cubic):
         raise SinfitError(f"cubic must be a sinfit.Cubic, got {type(cubic).__name__}")
@@ -101,7 +101,8 @@ def curvatures(design: torch.Tensor) -> torch.Tensor:
 
 
 def stability_bound(design: torch.Tensor) -> float:
-    """The largest learning rate for which gradient descent does not diverge: 2 / lambda_max."""
+    """2 / lambda_max, lambda_max the loss's largest curvature (:func:`curvatures`): gradient
+    descent on this design converges at every learning rate below it and diverges above it."""
     return 2.0 / curvatures(design)[-1].item()
 
 

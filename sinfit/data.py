@@ -16,7 +16,12 @@ DEFAULT_INTERVAL = (-math.pi, math.pi)
 
 
 class SineData(NamedTuple):
-    """x and the target y = sin(x), both 1-D tensors of the same length."""
+    """The lesson's points, as :func:`sine_data` returns them (unpack as ``x, y``).
+
+    Attributes:
+        x: the points, a 1-D tensor.
+        y: the target sin(x), a tensor of the same shape.
+    """
 
     x: torch.Tensor
     y: torch.Tensor

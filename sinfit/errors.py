@@ -16,9 +16,9 @@ class DivergenceError(SinfitError):
     """Gradient descent blew up: the loss became inf or NaN.
 
     Attributes:
-        epoch: the 1-based epoch at which the loss stopped being finite.
-        loss: that loss (inf or NaN).
-        lr: the learning rate that was used.
+        epoch (int): the 1-based epoch at which the loss stopped being finite.
+        loss (float): that loss (inf or NaN).
+        lr (float): the learning rate that was used.
     """
 
     def __init__(self, epoch: int, loss: float, lr: float) -> None:

@@ -45,9 +45,11 @@ from sinfit.plotting import DisplayFigure
 from sinfit.train import closed_form, fit_manual
 
 #: The slider spans these fractions of each basis's own stability bound (log-spaced): from far
-#: below, where progress is slow, to 1.25 times the bound, where both bases diverge.
+#: below, where progress is slow, to 1.25 times the bound, where both bases diverge. (Written
+#: out in learning_rate_explorer's docstring, which the reference shows.)
 LOW, HIGH = 0.01, 1.25
 #: Significant digits kept in the data: more than a chart can show, and the page stays small.
+#: (Written out in LearningRateExplorer.data's docstring.)
 DIGITS = 4
 BASIS_NAMES = ("monomial", "legendre-normalized")
 #: What nbconvert writes as the ``alt`` of an image output. The static picture carries it so that
@@ -79,10 +81,15 @@ def sampled_steps(epochs: int, every: int) -> list[int]:
 
 @dataclass(frozen=True)
 class ExplorerRun:
-    """One basis at one slider position: the loss at the kept steps t (the loss of the weights
-    after t updates; a diverged run's stop before the first that was not finite), the fitted
-    cubic as monomial coefficients (a, b, c, d), whatever the basis it was fitted in (None when
-    the run diverged), and the first t at which the loss was not finite (None if none was)."""
+    """One basis at one slider position of :class:`LearningRateExplorer`.
+
+    Attributes:
+        losses: the loss at each kept step t (after t updates); a run that diverged stops
+            before the first loss that was not finite.
+        cubic: the fitted cubic's coefficients (a, b, c, d) of 1, x, x², x³, whatever the
+            basis it was fitted in; None when the run diverged.
+        diverged_at: the first t at which the loss was not finite; None if there was none.
+    """
 
     losses: list[float]
     cubic: list[float] | None
@@ -119,7 +126,7 @@ class LearningRateExplorer:
         return self.fractions[i] * self.bounds[basis]
 
     def data(self) -> dict:
-        """Everything the script draws from, rounded to :data:`DIGITS` significant digits.
+        """Everything the script draws from, rounded to 4 significant digits.
         ``rates`` are the slider positions (fractions of each basis's ``bound``)."""
 
         def rounded(values: list[float] | None) -> list[float] | None:
@@ -269,13 +276,15 @@ def learning_rate_explorer(
 ) -> LearningRateExplorer:
     """Fit the cubic from ``start`` at ``rates`` slider positions and keep what the explorer shows.
 
-    The positions are log-spaced from :data:`LOW` to :data:`HIGH` times each basis's own
-    stability bound on ``x``. At each one, ``epochs`` updates in each basis, in ``x``'s precision
-    (the monomial basis's lesson loop diverges where the lesson's does): the lesson's gradient
-    descent (:func:`fit_manual`), and gradient descent in the normalized Legendre basis
-    (:func:`fit_in_basis`) from the same starting curve. A diverging run stops before the first
-    step t whose loss was not finite. The loss is kept every ``every`` steps and at the last;
-    the data (``y``) at ``points`` of its x, evenly spread, to draw the fitted cubic against.
+    The positions are log-spaced from 0.01 to 1.25 times each basis's own stability bound
+    on ``x`` (:func:`stability_bound`). At each one, ``epochs`` updates in each basis, in
+    ``x``'s precision (the monomial basis's lesson loop diverges where the lesson's does): the
+    lesson's gradient descent (:func:`fit_manual`), and gradient descent in the normalized
+    Legendre basis (:func:`fit_in_basis`) from the same starting curve. A diverging run stops
+    before the first step t whose loss was not finite. The loss is kept at t = 0, at those of
+    t = 1, 2, 5, 10, 20, 30 below ``every`` (where it falls fastest), every ``every`` steps and
+    at the last; the data (``y``) at ``points`` of its x, evenly spread, to draw the fitted
+    cubic against.
     """
     check_xy(x, y)
     if not isinstance(start, Cubic):

@@ -49,13 +49,14 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def rate_label(lr: float, digits: int = 2) -> str:
-    """A learning rate as the site writes it in prose, legends and the explorer: 7.1 times 10⁻⁶.
+    """A learning rate as the site writes it in prose, legends and the explorer:
+    ``rate_label(7.1e-6)`` is ``"7.1×10⁻⁶"``.
 
     One way for every page: Python's ``1e-06`` (``:g``) and ``7.10e-07`` (``:.2e``) read as code,
     and mixing them with ``10⁻⁶`` in prose made one number look like several. ``digits``
     significant digits, trailing zeros dropped; a mantissa of 1 is left out (``10⁻⁶``). Rates
     from 0.001 up are plain decimals (Adam's ``0.1``), as they are usually written.
-    """
+    """  # noqa: RUF002 (the times sign is what the function writes)
     if not (isinstance(lr, (int, float)) and lr > 0 and lr < float("inf")):
         raise SinfitError(f"a learning rate must be a positive finite number, got {lr!r}")
     if lr >= 1e-3:
@@ -71,9 +72,9 @@ class DisplayFigure(Figure):
 
     IPython shows a plain Figure as an image only after pyplot has switched on the
     inline backend; ours renders itself. SVG rather than PNG: for these line plots it
-    is smaller (about 21 KB against 55 KB for a PNG sharp on high-density screens),
-    faster to draw, and sharp at any zoom. The output is reproducible: no date in the
-    metadata and a fixed salt for the ids, so the same figure gives the same bytes.
+    is smaller than a PNG sharp on high-density screens, and sharp at any zoom. The output
+    is reproducible: no date in the metadata and a fixed salt for the ids, so the same
+    figure gives the same bytes.
     """
 
     def _repr_svg_(self) -> str:
@@ -174,8 +175,8 @@ def plot_comparison(
     ``target`` (sin(x)) is drawn dashed in the sine's color in every panel, behind the panel's
     own curve, so that each curve is read against it; a panel whose curve *is* the target (the
     same tensor) shows the target alone. With a target the curves are drawn in the fit's color,
-    without one in ``colors`` (default green, orange, red, purple: the command line's sin(x),
-    fitted and random cubics).
+    without one in ``colors`` (default green, orange, red, purple, the order in which
+    ``python -m sinfit`` draws sin(x), the fitted and the random cubic).
 
     The panels share x, and y with ``share_y`` or ``ylim``: a random cubic spans tens of units
     where sin(x) spans one, so a shared axis over everything flattens the sine to a line, but

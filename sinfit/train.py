@@ -43,7 +43,11 @@ class FitResult:
 
 
 def print_log(t: int, loss: float) -> None:
-    """The default log line, as the lessons print theirs: ``t =  100  loss    1957.42``."""
+    """Print the default log line, as the lessons print theirs.
+
+    >>> print_log(100, 1957.42)
+    t =  100  loss    1957.42
+    """
     print(f"t = {t:4d}  loss {loss:10.2f}")
 
 

@@ -177,3 +177,40 @@ def test_a_key_pressed_while_the_page_arrives_starts_every_script(tab, site_url:
     assert tab.evaluate("customElements.get('clipboard-copy') !== undefined")
     tab.locator(".sinfit-explorer").scroll_into_view_if_needed()
     tab.wait_for_selector(".sinfit-explorer--live", timeout=5_000)
+
+
+def test_korean_lines_break_between_words_on_a_phone(tab, site_url: str) -> None:
+    """At 390 px a Korean line ends at a space, never inside a word ("무/작위"); every line of a
+    paragraph starts where a word starts."""
+    tab.set_viewport_size({"width": 390, "height": 900})
+    tab.goto(site_url + page_path("ko", "hand-gradients"))
+    tab.wait_for_load_state("networkidle")
+    # Each line break inside a text node of the page's paragraphs: the characters on either
+    # side of it.
+    starts = tab.evaluate(
+        """() => {
+        const out = [];
+        for (const p of document.querySelectorAll("article p")) {
+            const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                if (node.parentElement.closest("code, .katex, a")) continue;
+                let top = null;  // pairs within one text node only
+                for (let i = 0; i < node.length; i++) {
+                    const range = document.createRange();
+                    range.setStart(node, i);
+                    range.setEnd(node, i + 1);
+                    const rect = range.getClientRects()[0];
+                    if (!rect) continue;
+                    if (top !== null && rect.top > top + 4)
+                        out.push(node.data[i - 1] + node.data[i]);
+                    top = rect.top;
+                }
+            }
+        }
+        return out;
+    }"""
+    )
+    hangul = re.compile(r"[가-힣]{2}")
+    assert len(starts) > 20, "too few line breaks measured"
+    inside = [pair for pair in starts if hangul.fullmatch(pair)]
+    assert not inside, f"lines broken inside Korean words: {inside[:10]}"
