@@ -19,7 +19,7 @@
       curveChart: "Fitted cubic ŷ (solid) and sin(x) (dashed)",
       bases: {
         monomial: ["Monomial basis 1, x, x², x³", "monomial"],
-        "legendre-normalized": ["Normalized Legendre basis √(2n+1) Pₙ(x/π)", "normalized Legendre"]
+        "legendre-normalized": ["Normalized Legendre basis", "normalized Legendre"]
       }
     },
     ko: {
@@ -31,7 +31,7 @@
       curveChart: "학습된 3차 곡선 ŷ(실선)과 sin(x)(파선)",
       bases: {
         monomial: ["단항식 기저 1, x, x², x³", "단항식"],
-        "legendre-normalized": ["정규화된 르장드르 기저 √(2n+1) Pₙ(x/π)", "정규화된 르장드르"]
+        "legendre-normalized": ["정규화된 르장드르 기저", "정규화된 르장드르"]
       }
     }
   };
