@@ -26,7 +26,7 @@ from sinfit.model import Cubic
 
 Basis = Literal["monomial", "legendre", "legendre-normalized"]
 
-#: The valid basis names, in the order the error message lists them (those of ``Basis``).
+#: The valid basis names, in the order the error message lists them.
 BASES: tuple[str, ...] = ("monomial", "legendre", "legendre-normalized")
 
 
@@ -102,7 +102,8 @@ def curvatures(design: torch.Tensor) -> torch.Tensor:
 
 def stability_bound(design: torch.Tensor) -> float:
     """2 / lambda_max, lambda_max the loss's largest curvature (:func:`curvatures`): gradient
-    descent on this design converges at every learning rate below it and diverges above it."""
+    descent on this design converges from any start at every positive learning rate below it;
+    above it, a start with any part along the steepest axis diverges."""
     return 2.0 / curvatures(design)[-1].item()
 
 
@@ -114,11 +115,13 @@ def fit_in_basis(
     epochs: int,
     start: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, list[float]]:
-    """Gradient descent on w for y_hat = X w; returns w and the loss of every epoch.
+    """Gradient descent on w for y_hat = X w; returns w after ``epochs`` updates and the
+    losses at t = 0, ..., epochs - 1 (each before its update: ``losses[0]`` is the loss at the
+    start, and the final w's loss is not in the list).
 
     The same update as the lesson, written for any basis: grad = 2 X^T (X w - y). It starts
     from ``start`` (one weight per column of ``design``, e.g. from :func:`basis_weights`), or
-    from w = 0 when ``start`` is None. ``losses[0]`` is the loss at the start.
+    from w = 0 when ``start`` is None.
     """
     lr = check_learning_rate(lr)
     epochs = check_count("epochs", epochs, 0)
