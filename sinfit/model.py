@@ -18,8 +18,9 @@ class Cubic:
     """The four coefficients of y_hat = a + b x + c x^2 + d x^3, as plain floats.
 
     Floats keep the model independent of any tensor's dtype or device; training
-    converts them to 0-d tensors of the data's dtype and back, which is exact
-    for float32 and float64.
+    converts them to 0-d tensors of the data's dtype and back. A trained cubic's
+    coefficients come back exactly (they are float32 or float64 values already);
+    a float such as 0.1 becomes its nearest float32 on the way in.
     """
 
     a: float
