@@ -394,9 +394,15 @@ class Executor:
         return self._fingerprint
 
     def _lookup(self, key: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
+        # Reads and writes of the store's database take the store's lock: another build of this
+        # checkout may be storing a page (SQLite answers "database is locked", which
+        # jupyter-cache reports as an error that "may need the cache cleared"); a busy store is
+        # not a damaged one, and clearing it would pull the other build's entries from under it.
+        cache = self.cache
         try:
-            kept = ("kernelspec", "language_info", EXECUTION_KEY)
-            return self.cache.merge_match_into_notebook(key, nb_meta=kept)[1]
+            with self._locked("store"):
+                kept = ("kernelspec", "language_info", EXECUTION_KEY)
+                return cache.merge_match_into_notebook(key, nb_meta=kept)[1]
         except KeyError:
             return None
         except Exception as err:  # a damaged entry is a miss, never a crash
@@ -404,7 +410,8 @@ class Executor:
                 "execution cache entry unreadable (%s); clearing the cache, executing again",
                 _one_line(err),
             )
-            self.cache.clear_cache()
+            with self._locked("store"):
+                _remove(Path(cache.path))
             self._cache = None
             return None
 
@@ -548,7 +555,9 @@ class Executor:
         }
         from jupyter_cache.cache.main import CacheBundleIn
 
-        self.cache.cache_notebook_bundle(CacheBundleIn(stored, uri=str(path)), overwrite=True)
+        cache = self.cache
+        with self._locked("store"):  # as in _lookup: one build at a time in the database
+            cache.cache_notebook_bundle(CacheBundleIn(stored, uri=str(path)), overwrite=True)
         return stored
 
     def report(self, language: str) -> str | None:
