@@ -191,6 +191,11 @@ def keywords(
     return " ".join(from_title), " ".join(from_text)
 
 
+def gets_words(language: str) -> bool:
+    """Whether the entries of ``language`` get Korean search words: Korean ones only."""
+    return language.startswith("ko")
+
+
 def language_of(location: str, languages: Sequence[str]) -> str:
     """The language of an index entry, by its location: the default language (the first) has
     no folder, the others ``<locale>/``."""
@@ -220,7 +225,7 @@ def add_keywords(
     for doc in index["docs"]:
         for field in FIELDS:
             doc.pop(field, None)
-        if not language_of(doc["location"], languages).startswith("ko"):
+        if not gets_words(language_of(doc["location"], languages)):
             continue
         words = words_of(doc.get("title", ""), doc.get("text", ""), separator)
         for field, value in zip(FIELDS, words, strict=True):

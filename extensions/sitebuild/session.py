@@ -101,8 +101,8 @@ class Session:
 
     def _korean_words_may_change(self) -> bool:
         sources = [self.root / "glossary.toml", *(self.root / "sinfit").glob("*.py")]
-        # Only Korean entries get words (search_korean.add_keywords): an English edit needs none.
-        korean = [lang for lang in self.languages if lang.startswith("ko")]
+        # Only Korean entries get words: an English edit needs none.
+        korean = [lang for lang in self.languages if search_korean.gets_words(lang)]
         sources += [p for lang in korean for p in (self.root / "docs" / lang).glob("*.md")]
         return search_korean.words_may_change(self.root / ".cache" / "search-korean", sources)
 
