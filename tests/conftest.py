@@ -22,6 +22,20 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# The front matter that makes a Markdown page a tutorial (is_tutorial): for the pages tests write.
+TUTORIAL_HEADER = """---
+jupyter:
+  jupytext:
+    text_representation:
+      extension: .md
+      format_name: markdown
+  kernelspec:
+    display_name: Python 3
+    language: python
+    name: python3
+---
+"""
+
 
 def pytest_configure(config: pytest.Config) -> None:
     # The snippet tests run each page's code in this process: with the kernel's torch thread

@@ -18,23 +18,11 @@ from pathlib import Path
 import pytest
 
 from extensions.sitebuild.execution import REPORT_ROW
-from tests.conftest import LANGUAGES, copy_project, run_build, tutorial_pages
+from tests.conftest import LANGUAGES, TUTORIAL_HEADER, copy_project, run_build, tutorial_pages
 from tests.site.test_interrupt import children, wait_gone
 
 PAGE = "hand-gradients"
-HEADER = """---
-jupyter:
-  jupytext:
-    text_representation:
-      extension: .md
-      format_name: markdown
-  kernelspec:
-    display_name: Python 3
-    language: python
-    name: python3
----
-
-"""
+HEADER = TUTORIAL_HEADER + "\n"
 TEXT = {
     "en": (
         "# Claims",

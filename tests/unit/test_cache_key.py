@@ -9,20 +9,9 @@ from jupyter_cache import get_cache
 
 from extensions.sitebuild.execution import cache_key, read_page
 from extensions.sitebuild.project import ROOT, languages, tutorial_pages
+from tests.conftest import TUTORIAL_HEADER
 
-HEADER = """---
-jupyter:
-  jupytext:
-    text_representation:
-      extension: .md
-      format_name: markdown
-  kernelspec:
-    display_name: Python 3
-    language: python
-    name: python3
----
-
-"""
+HEADER = TUTORIAL_HEADER + "\n"
 
 
 @pytest.fixture

@@ -15,22 +15,9 @@ import pytest
 
 from extensions.sitebuild import execution
 from extensions.sitebuild.execution import ExecutionError, Executor
+from tests.conftest import TUTORIAL_HEADER
 
-HEADER = """---
-jupyter:
-  jupytext:
-    text_representation:
-      extension: .md
-      format_name: markdown
-  kernelspec:
-    display_name: Python 3
-    language: python
-    name: python3
----
-
-# A page
-
-"""
+HEADER = TUTORIAL_HEADER + "\n# A page\n\n"
 
 
 def page(*cells: str, prose: str = "Some prose.\n") -> str:
