@@ -14,6 +14,7 @@ import io
 import json
 import re
 import tokenize
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -362,5 +363,50 @@ def unglued_numbers(docs: Path, langs: Sequence[str] = LANGUAGES) -> list[str]:
                     problems.append(
                         f"{language}/{name}: a typed number, neither glued nor in the code: "
                         f"…{context}…"
+                    )
+    return problems
+
+
+# --- code a phone shows whole ------------------------------------------------------------------
+# Below Material's tablet width the stylesheet shows code edge to edge in a 12 px monospace
+# font: 50 columns at 390 px, 48 at 375 px (extensions/overrides/.../sinfit.css). A wider line
+# scrolls sideways inside its box, and a reader on a phone loses its end.
+PHONE_COLUMNS = 48
+
+
+def display_width(line: str) -> int:
+    """Columns a line takes in a monospace font: Hangul and other wide characters take two
+    (a Korean glyph is about one em, a Latin one about 0.6 em, so two columns is the safe
+    count)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+def wide_code_lines(text: str, columns: int = PHONE_COLUMNS) -> list[tuple[int, int, str]]:
+    """(line number, width, line) of each line of a shown code cell wider than ``columns``;
+    hidden cells (``#| hide``) are never shown, so they may be as wide as Python allows."""
+    from extensions.sitebuild.glue import is_hidden
+
+    found = []
+    for m in _CODE_BLOCK.finditer(text):
+        if is_hidden(m.group(1)):
+            continue
+        first = text.count("\n", 0, m.start(1)) + 1
+        for n, line in enumerate(m.group(1).splitlines(), start=first):
+            if (width := display_width(line)) > columns:
+                found.append((n, width, line))
+    return found
+
+
+def wide_code(docs: Path, langs: Sequence[str] = LANGUAGES) -> list[str]:
+    """Every shown code line of a tutorial that a phone cannot show whole."""
+    problems = []
+    for language in langs:
+        for name in sorted(pages(docs, language)):
+            path = docs / language / name
+            if is_tutorial(path):
+                for n, width, line in wide_code_lines(path.read_text(encoding="utf-8")):
+                    problems.append(
+                        f"{language}/{name}:{n}: {width} columns, a phone shows "
+                        f"{PHONE_COLUMNS} (Hangul counts two): {line.strip()}"
                     )
     return problems

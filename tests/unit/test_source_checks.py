@@ -124,3 +124,13 @@ def test_make_outputs_adds_a_missing_block_after_the_last_code_block(tmp_path: P
     assert outputs.main(["--root", str(tmp_path), "--check"]) == 0
     with pytest.raises(ValueError, match="no ```python code block"):
         outputs.with_expected("# no code\n", "x\n")
+
+
+def test_a_wide_shown_code_line_is_named_and_hangul_counts_two_columns() -> None:
+    text = (
+        "# Title\n\n```python\n#| hide\n" + "w" * 60 + " = 1\n```\n\n"
+        "```python\nshort = 1\n# " + "가" * 24 + "\n# " + "가" * 23 + "\n```\n"
+    )
+    # the hidden cell is never shown; 24 Hangul syllables and "# " are 50 columns, 23 are 48
+    assert gates.wide_code_lines(text) == [(10, 50, "# " + "가" * 24)]
+
