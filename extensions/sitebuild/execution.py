@@ -10,8 +10,9 @@ Plain Python, no MkDocs: ``extensions/hooks/execution.py`` adapts it to the buil
   comments share one entry and execute once. The store's folder is named by a fingerprint of
   the ``sinfit`` sources and the Python, torch, matplotlib and numpy versions, so a change to any
   of them can only miss.
-* Pages that miss run one after another in one kernel per build (``%reset -f`` and every figure
-  closed between pages): ``import torch`` is paid once per build, not once per page.
+* Pages that miss run one after another in a kernel of the thread that asks for them
+  (``%reset -f`` and every figure closed between pages): ``import torch`` is paid once per
+  kernel, not once per page. The stage asks from ``SINFIT_KERNELS`` threads at once.
 * After every code cell a snapshot records the values the prose may cite
   (:mod:`extensions.sitebuild.glue`); they are cached with the outputs.
 * A failing cell raises :class:`ExecutionError` naming the page, the cell and its line; nothing
@@ -42,6 +43,7 @@ import platform
 import re
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -331,7 +333,10 @@ class Executor:
         self.cache_root = cache_root
         self.package = package
         self.enabled = enabled
-        self.kernel = SharedKernel()
+        # One kernel per thread that executes pages: a kernel's client lives on the event loop
+        # of the thread that started it, and the stage runs pages on several threads at once.
+        self._kernels: dict[int, SharedKernel] = {}
+        self._kernels_lock = threading.Lock()
         self.rows: list[Row] = []
         self.executed: dict[str, nbformat.NotebookNode] = {}
         self._cache = None
@@ -339,6 +344,18 @@ class Executor:
         # (path, page, language) -> (source text, fingerprint, notebook): under `mkdocs serve`
         # a rebuild after an edit reads, looks up and glues again only the page that changed.
         self._resolved: dict[tuple[str, str, str], tuple[str, str, nbformat.NotebookNode]] = {}
+
+    @property
+    def kernel(self) -> SharedKernel:
+        """The calling thread's kernel (created, not yet started, on first use)."""
+        with self._kernels_lock:
+            return self._kernels.setdefault(threading.get_ident(), SharedKernel())
+
+    @property
+    def kernels(self) -> list[SharedKernel]:
+        """Every thread's kernel: what a signal handler kills."""
+        with self._kernels_lock:
+            return list(self._kernels.values())
 
     def reset(self) -> None:
         """Start a build afresh. The cache is reopened too: its folder is named by the

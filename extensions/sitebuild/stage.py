@@ -58,6 +58,23 @@ from extensions.sitebuild.project import ROOT, languages, tutorial_pages
 MANIFEST = "manifest.json"
 
 
+def kernel_lanes() -> int:
+    """How many pages the stage executes at once, each in a kernel of its own:
+    ``SINFIT_KERNELS`` (environment variable), else 2 where there are two cores or more. A
+    page's code runs on one core (``SINFIT_TORCH_THREADS``), so a second kernel uses the core
+    the renderer leaves idle while it waits for pages."""
+    value = os.environ.get("SINFIT_KERNELS")
+    if value is None:
+        return 2 if (os.cpu_count() or 1) >= 2 else 1
+    try:
+        lanes = int(value)
+    except ValueError:
+        lanes = 0
+    if lanes < 1:
+        raise StageError(f"SINFIT_KERNELS={value!r}: the number of kernels, a whole number >= 1")
+    return lanes
+
+
 class StageError(RuntimeError):
     """The stage cannot produce the pages: the message names the page and what to change."""
 
@@ -79,13 +96,15 @@ class Stage:
         self._manifest: dict | None = None
         self._touched: dict[str, dict] = {}  # staged path -> its manifest entry, this run
         self.executed_any = False  # did this process execute a page (and store an entry)?
-        # The build's pages are staged on one thread of their own, in the order the build
-        # asks for them (page_ahead), while it renders those already staged (ready): the
-        # kernel computes one page while this process renders another. One thread, as one
-        # kernel runs one page at a time, and everything that talks to the kernel runs on it:
-        # its client lives on that thread's event loop.
-        self._worker: ThreadPoolExecutor | None = None
+        # The build's pages are staged on lanes of their own, in the order the build asks
+        # for them (page_ahead), while it renders those already staged (ready): the kernels
+        # compute pages while this process renders others. A lane is one thread with its own
+        # kernel (a kernel runs one page at a time, and its client lives on the event loop of
+        # the thread that started it); a page goes to the lane with the fewest waiting.
+        self.lanes = kernel_lanes()
+        self._workers: list[ThreadPoolExecutor] = []
         self._ahead: dict[str, Future] = {}
+        self._lane_of: dict[str, int] = {}
 
     # --- the stage ----------------------------------------------------------------------------
     def check_parity(self) -> None:
@@ -172,18 +191,29 @@ class Stage:
             return target
 
         def stage() -> Path:
-            if any(not f.cancelled() and f.exception() for f in earlier):
+            # a page still running on another lane is not waited for: its failure, if it
+            # fails, is the build's all the same
+            if any(f.done() and not f.cancelled() and f.exception() for f in earlier):
                 raise StageError(f"{language}/{target.stem}: not staged, an earlier page failed")
             return self.page(source, language, prepared)
 
-        if self._worker is None:
-            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stage")
-        self._ahead[str(target)] = self._worker.submit(stage)
+        if len(self._workers) < self.lanes:
+            self._workers.append(
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"stage-{len(self._workers)}")
+            )
+        waiting = [0] * len(self._workers)
+        for staged, future in self._ahead.items():
+            if not future.done() and staged in self._lane_of:
+                waiting[self._lane_of[staged]] += 1
+        lane = waiting.index(min(waiting))
+        self._lane_of[str(target)] = lane
+        self._ahead[str(target)] = self._workers[lane].submit(stage)
         return target
 
     def ready(self, staged: str) -> None:
         """Wait until the page queued as ``staged`` is staged; raises its StageError. Nothing
         for a path that was not queued (another page, or one staged already)."""
+        self._lane_of.pop(staged, None)
         if (future := self._ahead.pop(staged, None)) is not None:
             future.result()
 
@@ -274,12 +304,13 @@ class Stage:
         for future in self._ahead.values():
             future.cancel()
         self._ahead.clear()
+        self._lane_of.clear()
         if now:
-            self.executor.kernel.kill()
-        if self._worker is None:
-            self.executor.kernel.stop()
-        else:
-            self._worker.submit(self.executor.kernel.stop).result()
+            for kernel in self.executor.kernels:
+                kernel.kill()
+        self.executor.kernel.stop()  # this thread's (Stage.run's pages, `outputs`)
+        for worker in self._workers:  # each lane's, on the thread its client lives on
+            worker.submit(lambda: self.executor.kernel.stop()).result()
 
     def prune(self) -> int:
         """Drop the cache entries and staged notebooks no current page has."""
@@ -349,7 +380,8 @@ class Stage:
             return  # only the main thread may set handlers; a test's build thread does not
 
         def stop(signum, frame) -> None:
-            self.executor.kernel.kill()
+            for kernel in self.executor.kernels:
+                kernel.kill()
             if unfinished is not None:
                 shutil.rmtree(unfinished, ignore_errors=True)
             name = "Interrupted" if signum == signal.SIGINT else "Terminated"

@@ -1,6 +1,7 @@
 """The stage's queue (Stage.page_ahead / Stage.ready): a build queues its pages and renders each
-as soon as its own notebook is staged, while the kernel goes on with the next; a failure is the
-failing page's, said when the build reaches it, and nothing queued after it executes."""
+as soon as its own notebook is staged, while the kernels go on with the next; a failure is the
+failing page's, said when the build reaches it, and nothing queued after it executes. With
+``SINFIT_KERNELS=2`` two lanes, each a thread with its own kernel, stage two pages at once."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from extensions.sitebuild.execution import ExecutionError
-from extensions.sitebuild.stage import Stage, StageError
+from extensions.sitebuild.stage import Stage, StageError, kernel_lanes
 
 
-def queued_stage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page) -> Stage:
+def queued_stage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page, *, lanes: int = 1) -> Stage:
+    monkeypatch.setenv("SINFIT_KERNELS", str(lanes))
     stage = Stage(tmp_path, enabled=False)
     monkeypatch.setattr(stage, "page", lambda path, language, prepared: page(path, language))
     monkeypatch.setattr(stage.executor, "prepare", lambda path: None)
@@ -113,6 +115,7 @@ def test_what_parses_python_runs_on_the_caller_s_thread_and_its_failure_is_the_p
         staged_on.append((threading.current_thread(), prepared))
         return path
 
+    monkeypatch.setenv("SINFIT_KERNELS", "1")
     stage = Stage(tmp_path, enabled=False)
     monkeypatch.setattr(stage.executor, "prepare", prepare)
     monkeypatch.setattr(stage, "page", page)
@@ -126,3 +129,59 @@ def test_what_parses_python_runs_on_the_caller_s_thread_and_its_failure_is_the_p
     ((thread, prepared),) = staged_on
     assert thread is not threading.current_thread() and prepared == "read fine"
     stage.close()
+
+
+def test_two_lanes_stage_two_pages_at_once_each_in_a_kernel_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    both_running = threading.Barrier(2, timeout=10)
+    kernels = {}
+
+    def page(path: Path, language: str) -> Path:
+        kernels[path.stem] = stage.executor.kernel  # the kernel of the lane's thread
+        both_running.wait()  # breaks (BrokenBarrierError) if the pages ran one after the other
+        return path
+
+    stage = queued_stage(tmp_path, monkeypatch, page, lanes=2)
+    paths = [stage.page_ahead(source(tmp_path, n), "en") for n in ("one", "two")]
+    for path in paths:
+        stage.ready(str(path))
+    assert kernels["one"] is not kernels["two"], "each lane talks to its own kernel"
+    stage.close()
+
+
+def test_with_two_lanes_a_failed_build_kills_both_kernels_and_drops_the_queue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    both_running = threading.Barrier(3, timeout=10)
+    killed, ran = threading.Semaphore(0), []
+
+    def page(path: Path, language: str) -> Path:
+        ran.append(path.stem)
+        kernel = stage.executor.kernel
+        kernel.kill = killed.release  # the running page ends when its kernel is killed
+        kernel.stop = lambda: None
+        both_running.wait()
+        assert killed.acquire(timeout=10), f"{path.stem}: its kernel was never killed"
+        return path
+
+    stage = queued_stage(tmp_path, monkeypatch, page, lanes=2)
+    for name in ("a", "b", "queued"):
+        stage.page_ahead(source(tmp_path, name), "en")
+    both_running.wait()
+    stage.close(now=True)
+    assert sorted(ran) == ["a", "b"], "the page queued behind the two running ones is dropped"
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_a_bad_number_of_kernels_is_named(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("SINFIT_KERNELS", value)
+    with pytest.raises(StageError, match=f"SINFIT_KERNELS={value!r}: the number of kernels"):
+        kernel_lanes()
+
+
+def test_two_kernels_where_there_are_two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SINFIT_KERNELS", raising=False)
+    for cores, lanes in ((1, 1), (2, 2), (16, 2), (None, 1)):
+        monkeypatch.setattr("os.cpu_count", lambda cores=cores: cores)
+        assert kernel_lanes() == lanes, cores
