@@ -136,3 +136,58 @@ def inline_private_names(package: Any) -> None:
 def _rewrite(obj: Any) -> None:
     if obj.docstring is not None:
         obj.docstring.value = markdown_docstring(obj.docstring.value)
+
+
+# --- a translated reference ----------------------------------------------------------------
+# A language other than English cannot take its words from the docstrings, so its page writes
+# them: one `::: sinfit.<name>` per public name (mkdocstrings shows the heading and the
+# signature, from the code) and under it the name's docstring in that language, ending in a
+# marker that records which English text it translates, ``<!-- source: 1a2b3c4d -->``. When a
+# docstring changes, its marker no longer matches (tests/unit/test_reference.py), and the test
+# names the entry and the new digest: translations fall behind loudly, never quietly.
+_ENTRY = re.compile(r"^::: (?P<path>[\w.]+)[ \t]*$", re.MULTILINE)
+_SOURCE = re.compile(r"<!--\s*source:\s*(?P<digest>[0-9a-f]{8})\s*-->")
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    """One name of a translated reference page: its dotted path, the text under it, and the
+    digest its marker records (None without a marker)."""
+
+    path: str
+    text: str
+    digest: str | None
+
+
+def translated_entries(page: str) -> list[Entry]:
+    """The entries of a translated reference page, in order."""
+    starts = list(_ENTRY.finditer(page))
+    entries = []
+    for m, after in zip(starts, [*starts[1:], None], strict=True):
+        text = page[m.end() : after.start() if after else len(page)]
+        marker = _SOURCE.search(text)
+        entries.append(Entry(m.group("path"), text, marker.group("digest") if marker else None))
+    return entries
+
+
+def english_texts(package: Any) -> dict[str, str]:
+    """What a translation of each public name of ``package`` (a griffe module, loaded with
+    :class:`DocstringsAsMarkdown`) translates: its docstring and, for a class, the docstrings
+    of its public members (``members: false`` leaves them to the translated text), in order."""
+    texts = {}
+    for name in package.exports:
+        obj = package[name]
+        parts = [obj.docstring.value if obj.docstring else ""]
+        if obj.is_class:
+            for member_name, member in sorted(obj.members.items()):
+                if not member_name.startswith("_") and member.docstring:
+                    parts.append(f"{member_name}: {member.docstring.value}")
+        texts[name] = "\n\n".join(parts)
+    return texts
+
+
+def digest(text: str) -> str:
+    """The marker's digest of an English text: short, and changed by any edit to it."""
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()[:8]

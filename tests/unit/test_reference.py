@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from extensions.sitebuild.project import mkdocs_config
 from extensions.sitebuild.reference import (
     DocstringsAsMarkdown,
     comment_docstring,
+    digest,
+    english_texts,
     markdown_docstring,
+    translated_entries,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
+HANGUL = re.compile("[\uac00-\ud7a3]")
 
 DOCSTRING = """Sample y = sin(x); see :func:`fit_manual` and :class:`~sinfit.Cubic`.
 
@@ -151,3 +160,61 @@ def test_public_signatures_name_only_public_sinfit_names() -> None:
     extensions.add(DocstringsAsMarkdown())
     shown = griffe.load("sinfit", extensions=extensions)
     assert {p for p in names(shown) if p.rsplit(".", 1)[-1] not in shown.exports} == set()
+
+
+def _shown_package():
+    import griffe
+
+    extensions = griffe.Extensions()
+    extensions.add(DocstringsAsMarkdown())
+    return griffe.load("sinfit", extensions=extensions)
+
+
+def test_a_translated_page_is_read_entry_by_entry_with_its_markers() -> None:
+    page = (
+        "# Title\n\nIntro.\n\n::: sinfit.Cubic\n\n설명.\n<!-- source: 0123abcd -->\n\n"
+        "::: sinfit.fit_manual\n\n마커 없는 설명.\n"
+    )
+    first, second = translated_entries(page)
+    assert (first.path, first.digest) == ("sinfit.Cubic", "0123abcd")
+    assert "설명." in first.text and "마커" not in first.text
+    assert (second.path, second.digest) == ("sinfit.fit_manual", None)
+
+
+def test_any_edit_to_a_docstring_changes_its_digest() -> None:
+    texts = english_texts(_shown_package())
+    text = texts["fit_manual"]
+    assert digest(text) != digest(text.replace("loss", "losses", 1))
+    assert digest(text) != digest(text + " ")
+    # a class's entry translates its members' docstrings too
+    assert "from_tensors:" in texts["Cubic"]
+
+
+def test_the_korean_reference_translates_every_public_name_and_is_up_to_date() -> None:
+    """docs/ko/reference.md: one entry per name of ``sinfit.__all__``, each in Korean, naming
+    every parameter, with the digest of the English text it translates."""
+    import sinfit
+
+    page = (ROOT / "docs" / "ko" / "reference.md").read_text(encoding="utf-8")
+    entries = translated_entries(page)
+    package = _shown_package()
+    texts = english_texts(package)
+    paths = [e.path for e in entries]
+    assert sorted(paths) == sorted(f"sinfit.{n}" for n in sinfit.__all__), (
+        "ko/reference.md: one `::: sinfit.<name>` per public name, each once"
+    )
+    stale = []
+    for entry in entries:
+        name = entry.path.removeprefix("sinfit.")
+        where = f"ko/reference.md, {name}"
+        assert HANGUL.search(entry.text), f"{where}: no Korean text under the entry"
+        obj = package[name]
+        target = obj.members.get("__init__") if obj.is_class else obj
+        for parameter in getattr(target, "parameters", ()):
+            if parameter.name not in ("self", "cls"):
+                assert f"`{parameter.name}`" in entry.text, f"{where}: `{parameter.name}` unnamed"
+        if entry.digest != digest(texts[name]):
+            stale.append(f"{where}: <!-- source: {entry.digest} --> translates an older English "
+                         f"docstring; update the Korean text, then write <!-- source: "
+                         f"{digest(texts[name])} -->")  # fmt: skip
+    assert stale == [], "\n".join(stale)
