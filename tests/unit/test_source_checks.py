@@ -133,3 +133,8 @@ def test_a_wide_shown_code_line_is_named_and_hangul_counts_two_columns() -> None
     )
     # the hidden cell is never shown; 24 Hangul syllables and "# " are 50 columns, 23 are 48
     assert gates.wide_code_lines(text) == [(10, 50, "# " + "가" * 24)]
+
+
+def test_the_course_shows_code_a_phone_shows_whole() -> None:
+    problems = gates.wide_code(ROOT / "docs")
+    assert problems == [], f"{len(problems)} lines:\n" + "\n".join(problems[:40])
