@@ -247,3 +247,28 @@ def test_the_math_font_loads_only_where_there_are_formulas(browser, site_url: st
     assert fetched["tutorial"]["formulas"] and fetched["tutorial"]["fonts"] == 1
     assert fetched["tutorial"]["family"], "the font is there to draw the formulas"
     assert fetched["404 page"]["formulas"] == 0 and fetched["404 page"]["fonts"] == 0, fetched
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_shown_code_fits_a_phone_without_scrolling(browser, site_url: str, language: str) -> None:
+    """At 390 px every line of a lesson's code shows whole: the stylesheet runs code edge to
+    edge in a 12 px font and the pages keep their code within 48 columns (the source test
+    counts them; this one measures them, Korean comments in the font the reader gets)."""
+    with tab(browser, 390) as page:
+        scrolling = []
+        for stem in STEMS:
+            page.goto(site_url + page_path(language, stem))
+            page.wait_for_load_state("load")
+            scrolling += [
+                f"{stem}: {line}"
+                for line in page.evaluate(
+                    """() => [...document.querySelectorAll("article .highlight-ipynb pre")]
+                         .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+                         .map(pre => pre.textContent.split("\\n")
+                                        .reduce((a, b) => (b.length > a.length ? b : a)))"""
+                )
+            ]
+        assert scrolling == [], f"{language}: code that scrolls sideways at 390 px:\n" + "\n".join(
+            scrolling
+        )
