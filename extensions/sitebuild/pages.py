@@ -111,11 +111,20 @@ _MATH = re.compile(
 )
 
 
+# A minus that opens a group or follows a bracket, a comma or a relation is a sign, as TeX reads
+# it: latex2mathml writes it as a plain <mo>, which browsers space as subtraction ("[ - pi, pi]").
+_UNARY_MINUS = re.compile(
+    r"(<mrow>|<mo[^>]*>(?:&#x0005B;|\[|&#x00028;|\(|&#x0007B;|&#x0002C;|,|&#x0003D;|=|"
+    r"&#x0003C;|&#x0003E;|&#x02264;|&#x02265;)</mo>)<mo>&#x02212;</mo>"
+)
+
+
 @functools.lru_cache(maxsize=4096)  # under `mkdocs serve` every save renders every formula again
 def latex_to_mathml(latex: str, display: bool) -> str:
     """One formula as MathML; the TeX stays in an annotation for copy and screen readers."""
     tex = html.unescape(latex).strip()
     mathml = latex2mathml.converter.convert(tex, display="block" if display else "inline")
+    mathml = _UNARY_MINUS.sub(r'\1<mo form="prefix">&#x02212;</mo>', mathml)
     head, body = mathml.split(">", 1)
     body = body.removesuffix("</math>")
     annotation = f'<annotation encoding="application/x-tex">{html.escape(tex)}</annotation>'

@@ -248,3 +248,15 @@ def test_token_classes_lose_their_quotes_in_code_only() -> None:
     code = '<pre><span class="p">(</span><span class="a b">x</span></pre>'
     out = with_bare_token_classes(prose + code)
     assert out == prose + '<pre><span class=p>(</span><span class="a b">x</span></pre>'
+
+
+def test_a_sign_minus_is_a_prefix_and_a_subtraction_stays_infix() -> None:
+    """TeX reads the minus in [-π, π] or x = -1 as a sign; written as a plain <mo>, browsers
+    space it as a subtraction."""
+    from extensions.sitebuild.pages import latex_to_mathml
+
+    prefix = '<mo form="prefix">&#x02212;</mo>'
+    for sign in (r"[-\pi, \pi]", "x = -1", "-x^2", "f(-x)", r"[\pi, -\pi]"):
+        assert prefix in latex_to_mathml(sign, display=False), sign
+    for subtraction in ("a - b", r"\pi - 1", "(a) - b"):
+        assert prefix not in latex_to_mathml(subtraction, display=False), subtraction
