@@ -63,6 +63,7 @@ FIRST_PALETTE = _COMMENT_LINE.sub(
     "", Path(__file__).with_name("first_palette.js").read_text("utf-8")
 )
 EXPLORER_SCRIPT = "assets/javascripts/explorer.js"
+ANIMATION_SCRIPT = "assets/javascripts/animation.js"
 MATH_FONT = "assets/fonts/stix-two-math.woff2"
 
 MAIN_CSS = Rewrite(
@@ -234,6 +235,9 @@ def rewrite_page(html: str, page: str, sheet: str) -> str:
         ).apply(html, page, count=1)
     if "sinfit-explorer" in html:
         script = f'<script data-sinfit-later="{prefix}{EXPLORER_SCRIPT}"></script>'
+        html = html.replace("</body>", f"{script}\n</body>", 1)
+    if "data-sinfit-animation" in html:
+        script = f'<script data-sinfit-later="{prefix}{ANIMATION_SCRIPT}"></script>'
         html = html.replace("</body>", f"{script}\n</body>", 1)
     if 'class="sinfit-figure"' in html:
         html = FIGURES.apply(html, page)

@@ -204,7 +204,9 @@ def extract_figures(content: str, page_name: str, out_dir: Path | None) -> str:
             # SVG sizes are in points; 1 pt = 4/3 CSS px. Sizes stop the layout jumping.
             w, h = (round(float(v) * 4 / 3) for v in dims.groups())
             size = f' width="{w}" height="{h}"'
-        img = f'<img class="sinfit-figure" src="{name}" alt="{html.escape(alt)}"{size}>'
+        # an animation (sinfit's animate_fit) plays when it comes into view (animation.js)
+        moving = " data-sinfit-animation" if suffix == "svg" and b"<animate" in data else ""
+        img = f'<img class="sinfit-figure" src="{name}"{moving} alt="{html.escape(alt)}"{size}>'
         if caption is None:
             return img
         # The words of a figure, in the page's language, under it: the picture itself carries

@@ -214,3 +214,29 @@ def test_korean_lines_break_between_words_on_a_phone(tab, site_url: str) -> None
     assert len(starts) > 20, "too few line breaks measured"
     inside = [pair for pair in starts if hangul.fullmatch(pair)]
     assert not inside, f"lines broken inside Korean words: {inside[:10]}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_animation_plays_when_it_comes_into_view_and_again_on_a_click(
+    tab, site_url: str, language: str
+) -> None:
+    """An SVG animation in an <img> starts when the image loads, long before a reader scrolls
+    to it: animation.js starts it again (a new fragment on its address) when most of it is in
+    view, and on a click or Enter."""
+    tab.goto(site_url + page_path(language, "watch-it-learn"))
+    tab.wait_for_load_state("load")
+    animations = tab.locator("img[data-sinfit-animation]")
+    assert animations.count() == 1, "watch-it-learn shows one animation"
+    img = animations.first
+    tab.wait_for_function("() => document.querySelector('script[src$=\"animation.js\"]')")
+    assert "#" not in img.get_attribute("src"), "nothing plays again before it is in view"
+    img.scroll_into_view_if_needed()
+    tab.wait_for_function(
+        "() => document.querySelector('img[data-sinfit-animation]').src.endsWith('#play-1')"
+    )
+    img.click()
+    assert img.get_attribute("src").endswith("#play-2")
+    img.focus()
+    tab.keyboard.press("Enter")
+    assert img.get_attribute("src").endswith("#play-3")
+    assert not tab.errors, tab.errors
