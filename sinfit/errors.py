@@ -19,14 +19,24 @@ class DivergenceError(SinfitError):
         epoch (int): the 1-based epoch at which the loss stopped being finite.
         loss (float): that loss (inf or NaN).
         lr (float): the learning rate that was used.
+        bound (float | None): the largest learning rate that converges on these points
+            (`stability_bound`), where the training knows it; None otherwise.
     """
 
-    def __init__(self, epoch: int, loss: float, lr: float) -> None:
+    def __init__(self, epoch: int, loss: float, lr: float, bound: float | None = None) -> None:
         self.epoch = epoch
         self.loss = loss
         self.lr = lr
+        self.bound = bound
+        # A tenth of the rate is no rule: on the lessons' points 1e-4 diverges and so does 1e-5
+        # (the bound is about 7.1e-6). Where the bound is known, the message says it.
+        advice = (
+            f"gradient descent on these points converges only below {bound:.3g} "
+            "(sinfit.stability_bound): take a smaller one"
+            if bound is not None
+            else "try a smaller one"
+        )
         super().__init__(
             f"training diverged at epoch {epoch}: the loss became {loss}; "
-            f"the learning rate {lr:g} is too large, try a smaller one "
-            f"(for example {lr / 10:g})"
+            f"the learning rate {lr:g} is too large; {advice}"
         )

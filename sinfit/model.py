@@ -20,7 +20,7 @@ class Cubic:
     Floats keep the model independent of any tensor's dtype or device; training
     converts them to 0-d tensors of the data's dtype and back. A trained cubic's
     coefficients come back exactly (they are float32 or float64 values already);
-    a float such as 0.1 becomes its nearest float32 on the way in.
+    with float32 data, a float such as 0.1 becomes its nearest float32 on the way in.
     """
 
     a: float

@@ -62,22 +62,37 @@ def _check_run(
     return lr, epochs
 
 
-def _observe(t: int, loss: float, lr: float, log_every: int | None, on_log: LogHook | None) -> None:
+def _diverged(t: int, loss: float, lr: float, x: torch.Tensor) -> DivergenceError:
+    """The error for a loss that stopped being finite at t, with the bound it broke."""
+    from sinfit.basis import design_matrix, stability_bound
+
+    bound = stability_bound(design_matrix(x.detach().double()))
+    return DivergenceError(t + 1, loss, lr, bound)  # 1-based: the epoch that measured it
+
+
+def _observe(
+    t: int, loss: float, lr: float, log_every: int | None, on_log: LogHook | None, x: torch.Tensor
+) -> None:
     """Stop on a non-finite loss at t; call the log hook at t = 0, log_every, 2 log_every, ..."""
     if not math.isfinite(loss):
-        raise DivergenceError(t + 1, loss, lr)  # its epoch is 1-based: the epoch that measured it
+        raise _diverged(t, loss, lr, x)
     if log_every is not None and t % log_every == 0:
         (on_log or print_log)(t, loss)
 
 
 def _log_end(
-    t: int, loss: torch.Tensor, lr: float, log_every: int | None, on_log: LogHook | None
+    t: int,
+    loss: torch.Tensor,
+    lr: float,
+    log_every: int | None,
+    on_log: LogHook | None,
+    x: torch.Tensor,
 ) -> None:
     """After the loop: log the loss at t = epochs, after the last update, whatever log_every."""
     if log_every is not None:
         value = loss.item()
         if not math.isfinite(value):
-            raise DivergenceError(t + 1, value, lr)
+            raise _diverged(t, value, lr, x)
         (on_log or print_log)(t, value)
 
 
@@ -108,7 +123,7 @@ def fit_manual(
         y_pred = a + b * x + c * x**2 + d * x**3
         loss = sum_squared_error(y_pred, y).item()
         losses.append(loss)
-        _observe(t, loss, lr, log_every, on_log)
+        _observe(t, loss, lr, log_every, on_log, x)
         # backward: gradients by the chain rule (see sinfit.loss)
         grad_a, grad_b, grad_c, grad_d = cubic_gradients(x, y_pred, y)
         # update: one step downhill
@@ -118,7 +133,7 @@ def fit_manual(
         d -= lr * grad_d
     if log_every is not None:
         final = sum_squared_error(a + b * x + c * x**2 + d * x**3, y)
-        _log_end(epochs, final, lr, log_every, on_log)
+        _log_end(epochs, final, lr, log_every, on_log, x)
     return FitResult(Cubic.from_tensors(a, b, c, d), losses)
 
 
@@ -142,7 +157,7 @@ def fit_autograd(
         y_pred = a + b * x + c * x**2 + d * x**3
         loss = sum_squared_error(y_pred, y)
         losses.append(loss.item())
-        _observe(t, losses[-1], lr, log_every, on_log)
+        _observe(t, losses[-1], lr, log_every, on_log, x)
         # backward: autograd fills each coefficient's .grad
         loss.backward()
         # update, outside the graph, then clear the gradients for the next epoch
@@ -154,7 +169,7 @@ def fit_autograd(
     if log_every is not None:
         with torch.no_grad():
             final = sum_squared_error(a + b * x + c * x**2 + d * x**3, y)
-        _log_end(epochs, final, lr, log_every, on_log)
+        _log_end(epochs, final, lr, log_every, on_log, x)
     return FitResult(Cubic.from_tensors(a, b, c, d), losses)
 
 

@@ -12,11 +12,13 @@ from sinfit import (
     DivergenceError,
     SinfitError,
     closed_form,
+    design_matrix,
     fit_autograd,
     fit_manual,
     plot_curve,
     random_cubic,
     sine_data,
+    stability_bound,
 )
 
 
@@ -87,7 +89,10 @@ def test_divergence_names_the_epoch_and_suggests_a_smaller_rate(fit) -> None:
     assert 1 < err.epoch < 1000
     assert not math.isfinite(err.loss)
     assert f"diverged at epoch {err.epoch}" in str(err)
-    assert "try a smaller one" in str(err)
+    # the advice names the bound the rate broke, and a rate just under it does converge
+    assert err.bound == pytest.approx(stability_bound(design_matrix(x.double())))
+    assert f"converges only below {err.bound:.3g}" in str(err) and "take a smaller one" in str(err)
+    fit(x, y, random_cubic(0), lr=0.99 * err.bound, epochs=300)
 
 
 def test_divergence_epoch_is_the_first_non_finite_loss() -> None:
