@@ -39,8 +39,8 @@ def _check_basis(basis: object) -> None:
 def legendre(t: torch.Tensor, *, normalized: bool = False) -> torch.Tensor:
     """Legendre polynomials P0..P3 of t (columns), orthogonal on [-1, 1].
 
-    The integral of P_n^2 over [-1, 1] is 2 / (2n + 1), so the columns have different lengths;
-    with ``normalized=True`` each P_n is multiplied by sqrt(2n + 1), which makes every one of
+    The integral of Pₙ² over [-1, 1] is 2 / (2n + 1), so the columns have different lengths;
+    with ``normalized=True`` each Pₙ is multiplied by √(2n + 1), which makes every one of
     those integrals 2.
     """
     columns = torch.stack(
@@ -54,8 +54,8 @@ def legendre(t: torch.Tensor, *, normalized: bool = False) -> torch.Tensor:
 def design_matrix(x: torch.Tensor, basis: Basis = "monomial") -> torch.Tensor:
     """X with one column per basis function, for ``basis`` one of :data:`BASES`.
 
-    ``"monomial"``: [1, x, x^2, x^3]; ``"legendre"``: P0..P3 of x / pi;
-    ``"legendre-normalized"``: sqrt(2n + 1) P_n of x / pi.
+    ``"monomial"``: [1, x, x², x³]; ``"legendre"``: P₀..P₃ of x / π;
+    ``"legendre-normalized"``: √(2n + 1) Pₙ of x / π.
     """
     if not isinstance(x, torch.Tensor) or x.dim() != 1 or not x.is_floating_point():
         raise SinfitError("x must be a 1-D floating-point tensor")
@@ -68,8 +68,8 @@ def design_matrix(x: torch.Tensor, basis: Basis = "monomial") -> torch.Tensor:
 def basis_weights(cubic: Cubic, basis: Basis = "monomial") -> torch.Tensor:
     """The weights w (float64) for which ``design_matrix(x, basis) @ w`` is ``cubic(x)``.
 
-    The same curve in another basis: with u = x / pi the cubic is
-    a + b pi u + c pi^2 u^2 + d pi^3 u^3, and u^2 = (2 P2 + P0) / 3, u^3 = (2 P3 + 3 P1) / 5.
+    The same curve in another basis: with u = x / π the cubic is
+    a + bπu + cπ²u² + dπ³u³, and u² = (2P₂ + P₀) / 3, u³ = (2P₃ + 3P₁) / 5.
     """
     if not isinstance(cubic, Cubic):
         raise SinfitError(f"cubic must be a sinfit.Cubic, got {type(cubic).__name__}")
@@ -88,7 +88,7 @@ def basis_weights(cubic: Cubic, basis: Basis = "monomial") -> torch.Tensor:
 
 
 def loss_hessian(design: torch.Tensor) -> torch.Tensor:
-    """2 X^T X, the (constant) Hessian of the sum of squared errors, in float64."""
+    """2XᵀX, the (constant) Hessian of the sum of squared errors, in float64."""
     if design.dim() != 2:
         raise SinfitError(f"design must be 2-D, got shape {tuple(design.shape)}")
     x64 = design.double()
@@ -101,7 +101,7 @@ def curvatures(design: torch.Tensor) -> torch.Tensor:
 
 
 def stability_bound(design: torch.Tensor) -> float:
-    """2 / lambda_max, lambda_max the loss's largest curvature (:func:`curvatures`): gradient
+    """2 / λₘₐₓ, λₘₐₓ the loss's largest curvature (:func:`curvatures`): gradient
     descent on this design converges from any start at every positive learning rate below it;
     above it, a start with any part along the steepest axis diverges."""
     return 2.0 / curvatures(design)[-1].item()
@@ -115,11 +115,11 @@ def fit_in_basis(
     epochs: int,
     start: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, list[float]]:
-    """Gradient descent on w for y_hat = X w; returns w after ``epochs`` updates and the
+    """Gradient descent on w for ŷ = Xw; returns w after ``epochs`` updates and the
     losses at t = 0, ..., epochs - 1 (each before its update: ``losses[0]`` is the loss at the
     start, and the final w's loss is not in the list).
 
-    The same update as the lesson, written for any basis: grad = 2 X^T (X w - y). It starts
+    The same update as the lesson, written for any basis: grad = 2Xᵀ(Xw - y). It starts
     from ``start`` (one weight per column of ``design``, e.g. from :func:`basis_weights`), or
     from w = 0 when ``start`` is None.
     """

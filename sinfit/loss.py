@@ -13,11 +13,11 @@ import torch
 
 
 def sum_squared_error(y_pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """L = sum (y_pred - y)^2, a 0-d tensor.
+    """L = Σ (y_pred - y)², a 0-d tensor.
 
     The *sum*, not the mean, as on every page of the course: over 1000 points its
-    gradients are 1000 times those of the mean. That, and x^3 reaching pi^3 (about
-    31) on [-pi, pi], is why the lessons' learning rate is as small as 1e-6.
+    gradients are 1000 times those of the mean. That, and x³ reaching π³ (about
+    31) on [-π, π], is why the lessons' learning rate is as small as 1e-6.
     ``torch.nn.MSELoss(reduction="sum")`` computes the same number.
     """
     return (y_pred - y).pow(2).sum()

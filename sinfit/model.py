@@ -15,7 +15,7 @@ from sinfit.loss import sum_squared_error
 
 @dataclass(frozen=True)
 class Cubic:
-    """The four coefficients of y_hat = a + b x + c x^2 + d x^3, as plain floats.
+    """The four coefficients of ŷ = a + bx + cx² + dx³, as plain floats.
 
     Floats keep the model independent of any tensor's dtype or device; training
     converts them to 0-d tensors of the data's dtype and back. A trained cubic's

@@ -177,8 +177,8 @@ def closed_form(x: torch.Tensor, y: torch.Tensor) -> Cubic:
     """The least-squares cubic: the lowest loss any cubic reaches on these points.
 
     The loss is a quadratic in (a, b, c, d), so its minimum solves the normal
-    equations X^T X w = X^T y with X = [1, x, x^2, x^3]. We solve it by
-    ``torch.linalg.lstsq`` in float64, which is stabler than inverting X^T X.
+    equations XᵀXw = Xᵀy with X = [1, x, x², x³]. We solve it by
+    ``torch.linalg.lstsq`` in float64, which is stabler than inverting XᵀX.
     """
     check_xy(x, y)
     if x.shape[0] < 4:
