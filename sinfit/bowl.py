@@ -49,8 +49,8 @@ def plot_bowl(
     """Contours of L over the weights ``pair`` (b and d by default), the other weights at
     ``best``, and each of ``paths`` (label to weights at t = 0, 1, ..., one row per step) drawn
     over them: a line through every step and a dot at each of the first ``marked``. The first path
-    is drawn bold and on top, the later ones thin and pale: a zig-zag's thousand crossings of
-    the valley would otherwise hide it at phone width.
+    is drawn bold and on top, the later ones thin and pale, so that a zig-zagging path cannot
+    hide it.
 
     The contours are L - L(best) at powers of 10 (so equal spacing means ten times the loss).
     A path's other weights need not be at ``best``: when they do not interact with ``pair``

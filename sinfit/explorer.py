@@ -126,7 +126,7 @@ class LearningRateExplorer:
         return self.fractions[i] * self.bounds[basis]
 
     def data(self) -> dict:
-        """Everything the script draws from, rounded to 4 significant digits.
+        """Everything the explorer's JavaScript draws from, rounded to 4 significant digits.
         ``rates`` are the slider positions (fractions of each basis's ``bound``)."""
 
         def rounded(values: list[float] | None) -> list[float] | None:

@@ -52,11 +52,12 @@ def rate_label(lr: float, digits: int = 2) -> str:
     """A learning rate as the site writes it in prose, legends and the explorer:
     ``rate_label(7.1e-6)`` is ``"7.1×10⁻⁶"``.
 
-    One way for every page: Python's ``1e-06`` (``:g``) and ``7.10e-07`` (``:.2e``) read as code,
-    and mixing them with ``10⁻⁶`` in prose made one number look like several. ``digits``
-    significant digits, trailing zeros dropped; a mantissa of 1 is left out (``10⁻⁶``). Rates
-    from 0.001 up are plain decimals (Adam's ``0.1``), as they are usually written.
+    ``digits`` significant digits, trailing zeros dropped; a mantissa of 1 is left out
+    (``10⁻⁶``). Rates from 0.001 up are plain decimals (Adam's ``0.1``), as they are usually
+    written.
     """  # noqa: RUF002 (the times sign is what the function writes)
+    # One way for every page: Python's 1e-06 (:g) and 7.10e-07 (:.2e) read as code, and mixing
+    # them with 10⁻⁶ in prose made one number look like several.
     if not (isinstance(lr, (int, float)) and lr > 0 and lr < float("inf")):
         raise SinfitError(f"a learning rate must be a positive finite number, got {lr!r}")
     if lr >= 1e-3:
@@ -70,12 +71,14 @@ def rate_label(lr: float, digits: int = 2) -> str:
 class DisplayFigure(Figure):
     """A Figure that Jupyter shows as an SVG, with or without pyplot imported.
 
-    IPython shows a plain Figure as an image only after pyplot has switched on the
-    inline backend; ours renders itself. SVG rather than PNG: for these line plots it
-    is smaller than a PNG sharp on high-density screens, and sharp at any zoom. The output
-    is reproducible: no date in the metadata and a fixed salt for the ids, so the same
-    figure gives the same bytes.
+    Make one as a matplotlib Figure (``DisplayFigure(figsize=(6, 4))``, then
+    ``fig.add_subplot()``) and end a cell with it. The same figure always gives the same SVG.
     """
+
+    # IPython shows a plain Figure as an image only after pyplot has switched on the inline
+    # backend; this one renders itself. SVG rather than PNG: for line plots it is smaller than
+    # a PNG sharp on high-density screens, and sharp at any zoom. Reproducible: no date in the
+    # metadata and a fixed salt for the ids.
 
     def _repr_svg_(self) -> str:
         buf = io.StringIO()
