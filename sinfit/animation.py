@@ -148,6 +148,8 @@ def _frame_labels(
         labels.append(
             f'<text x="{x:.1f}" y="{y:.1f}" font-family="sans-serif" text-anchor="{anchor}" '
             f'font-size="{_FONT_SIZE}" fill="{fill}" '
+            # a white halo: a label in a corner stays readable where the curve runs under it
+            'stroke="white" stroke-width="4" stroke-linejoin="round" paint-order="stroke" '
             f'opacity="0">{html.escape(words)}<animate attributeName="opacity" '
             f'calcMode="discrete" dur="{seconds}s" repeatCount="{plays}" fill="freeze" '
             f'values="{values}"/>'
