@@ -533,8 +533,15 @@ class Executor:
                 n += 1
             owner.append(n)
         by_cell = {id(cell): limits[owner[i] - 1] for i, cell in enumerate(run.cells) if owner[i]}
+        # Each page runs in an empty folder of its own: what its code writes (network's
+        # sine_net.pt) lands neither in docs/ nor where a page running at the same time on the
+        # other lane could read it half-written, and a page that looks for another lesson's
+        # file finds none, so every build takes the same path through it.
+        scratch = self.cache_root.parent / "scratch"
+        scratch.mkdir(parents=True, exist_ok=True)
         try:
-            self.kernel.run(run, cwd=path.parent, timeout=lambda cell: by_cell.get(id(cell)))
+            with tempfile.TemporaryDirectory(prefix="page-", dir=scratch) as cwd:
+                self.kernel.run(run, cwd=Path(cwd), timeout=lambda cell: by_cell.get(id(cell)))
         except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
             index = self.kernel.failed_at
             n = owner[index] if index is not None and 0 <= index < len(owner) else 0
