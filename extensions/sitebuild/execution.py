@@ -83,13 +83,14 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # pyplot, matplotlib-inline would add a PNG copy to every later figure (sinfit's figures show
 # their own SVG), and a page's outputs would depend on the pages that ran before it.
 RESET_CODE = """\
+import os as _os
+_os.chdir({cwd!r})  # first: the last page's folder is gone, and %reset asks where it is
 %reset -f
 %config InlineBackend.figure_formats = set()
-import os as _os, sys as _sys
+import sys as _sys
 if "matplotlib.pyplot" in _sys.modules:  # never import pyplot here: it costs time and
     _sys.modules["matplotlib.pyplot"].close("all")  # switches on a second figure formatter
-_os.chdir({cwd!r})
-del _os, _sys
+del _sys
 """
 
 
