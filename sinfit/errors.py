@@ -16,11 +16,13 @@ class DivergenceError(SinfitError):
     """Gradient descent blew up: the loss became inf or NaN.
 
     Attributes:
-        epoch (int): the 1-based epoch at which the loss stopped being finite.
+        epoch (int): the 1-based epoch whose loss was not finite (epoch k measures the loss at
+            t = k - 1); epochs + 1 for the loss after the last update, which a fit measures
+            only when it logs.
         loss (float): that loss (inf or NaN).
         lr (float): the learning rate that was used.
-        bound (float | None): the largest learning rate that converges on these points
-            (`stability_bound`), where the training knows it; None otherwise.
+        bound (float | None): the learning rate below which gradient descent on these points
+            converges (`stability_bound`), where the training knows it; None otherwise.
     """
 
     def __init__(self, epoch: int, loss: float, lr: float, bound: float | None = None) -> None:

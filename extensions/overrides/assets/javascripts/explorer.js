@@ -53,10 +53,12 @@
     return "10" + String(exponent).split("").map(function (ch) { return SUPERSCRIPT[ch]; }).join("");
   }
 
-  // A learning rate as the site writes it everywhere (sinfit.rate_label): 7.1×10⁻⁶, 10⁻⁶, 0.1.
+  // A learning rate as the site writes it everywhere (sinfit.rate_label): 7.1×10⁻⁶, 10⁻⁶, 0.1;
+  // three digits here, where the slider's rates fall between round numbers (1.02×10⁻⁶ is not
+  // the first lesson's 10⁻⁶, and its losses differ).
   function rate(value) {
-    if (value >= 1e-3) return String(Number(value.toPrecision(2)));
-    var parts = value.toExponential(1).split("e");
+    if (value >= 1e-3) return String(Number(value.toPrecision(3)));
+    var parts = value.toExponential(2).split("e");
     var mantissa = String(Number(parts[0]));
     return mantissa === "1" ? power(Number(parts[1])) : mantissa + "×" + power(Number(parts[1]));
   }
