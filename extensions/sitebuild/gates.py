@@ -161,10 +161,17 @@ def _article(path: Path) -> BeautifulSoup:
 
 def built_counts(path: Path) -> dict[str, object]:
     article = _article(path)
+    headings = [
+        h
+        for h in article.find_all(re.compile(r"^h[1-6]$"))
+        # A class's members on the reference page: headings where mkdocstrings renders the
+        # docstrings (English), a list in the entry's text where a page translates them.
+        if not ("doc-heading" in (h.get("class") or []) and int(h.name[1]) > 2)
+    ]
     return {
         "figures": len(article.select("img.sinfit-figure")),
         "outputs": len(article.select(".jp-OutputArea-output pre")),
-        "headings": [int(h.name[1]) for h in article.find_all(re.compile(r"^h[1-6]$"))],
+        "headings": [int(h.name[1]) for h in headings],
     }
 
 

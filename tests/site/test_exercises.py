@@ -59,7 +59,7 @@ def test_a_korean_solution_whose_code_differs_fails_parity(tmp_path: Path) -> No
     shutil.copytree(DOCS, docs)
     assert source_parity(docs) == []
     # the solution's own update (its seed loop below repeats the expression)
-    old = "    w = [w_k - 8e-6 * g for w_k, g in zip(w, grads)]\n\n"
+    old = "    w = [w_k - 8e-6 * g\n         for w_k, g in zip(w, grads)]\n\n"
     changed_solution(docs, "ko", "hand-gradients.md", old, old.replace("8e-6", "9e-6"))
     (problem,) = source_parity(docs)
     assert problem.startswith("hand-gradients.md: code cell ")
@@ -96,8 +96,8 @@ def test_a_raising_solution_fails_the_build_naming_the_page(tmp_path: Path) -> N
             project / "docs",
             language,
             "autograd.md",
-            "loss_at(w).backward()",
-            f"{raising}\nloss_at(w).backward()",
+            "loss_at(w64).backward()",
+            f"{raising}\nloss_at(w64).backward()",
         )
     page = project / "docs" / LANGUAGES[0] / "autograd.md"
     cells = [c for c in jupytext.read(page).cells if c.cell_type == "code"]
