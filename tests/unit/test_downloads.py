@@ -223,3 +223,23 @@ def test_the_wheel_is_built_once_per_version_of_the_sources(tmp_path: Path) -> N
     assert first.name.startswith("sinfit-") and first.suffix == ".whl"
     assert downloads.wheel(root, cache) == first
     assert not (root / "build").exists() or (root / "build").stat().st_mtime < first.stat().st_mtime
+
+
+def test_the_downloaded_notebook_folds_each_solution_and_nothing_else() -> None:
+    """On the site a solution sits in a closed box; in the notebook its cell comes folded
+    (input and output), so a reader can try the question before seeing the answer."""
+    from extensions.sitebuild.execution import downloadable
+
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("x = 1"),
+            nbformat.v4.new_markdown_cell("### Question\n\nPredict first.\n\n<!--solution-->"),
+            nbformat.v4.new_code_cell("print(x + 1)"),
+            nbformat.v4.new_markdown_cell("### Next question"),
+            nbformat.v4.new_code_cell("print(x + 2)"),
+        ]
+    )
+    folded = [c.metadata.get("jupyter") for c in downloadable(nb).cells if c.cell_type == "code"]
+    assert folded == [None, {"source_hidden": True, "outputs_hidden": True}, None]
+    nbformat.validate(downloadable(nb))
+    assert "jupyter" not in nb.cells[2].metadata, "the page's own notebook is left as it was"
