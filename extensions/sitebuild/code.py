@@ -13,6 +13,9 @@ import re
 import tokenize
 
 _FENCE = re.compile(r"^```python[ \t]*$", re.MULTILINE)
+#: What a writer puts in the Markdown right above an exercise's solution cell (CONTRIBUTING.md):
+#: the gates count the marked cells, the page folds them, the downloaded notebook folds them.
+SOLUTION = re.compile(r"<!--\s*solution\s*-->")
 
 
 def without_comments(source: str) -> str:

@@ -53,7 +53,7 @@ import jupytext
 import nbformat
 
 from extensions.sitebuild import glue
-from extensions.sitebuild.code import cell_options, fence_lines, without_comments
+from extensions.sitebuild.code import SOLUTION, cell_options, fence_lines, without_comments
 from extensions.sitebuild.downloads import today
 
 log = logging.getLogger("mkdocs.sitebuild.execution")
@@ -82,8 +82,6 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # and the working directory of the next page. No inline-backend formats: once a page imports
 # pyplot, matplotlib-inline would add a PNG copy to every later figure (sinfit's figures show
 # their own SVG), and a page's outputs would depend on the pages that ran before it.
-_SOLUTION = re.compile(r"<!--\s*solution\s*-->")  # what CONTRIBUTING.md has a writer put above one
-
 RESET_CODE = """\
 import os as _os
 _os.chdir({cwd!r})  # first: the last page's folder is gone, and %reset asks where it is
@@ -192,7 +190,7 @@ def downloadable(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     cell's ``jupyter`` metadata), so that a reader can try the question first."""
     nb = copy.deepcopy(nb)
     for cell, following in zip(nb.cells, nb.cells[1:], strict=False):
-        question = cell.cell_type == "markdown" and _SOLUTION.search(cell.source)
+        question = cell.cell_type == "markdown" and SOLUTION.search(cell.source)
         if question and following.cell_type == "code":
             following.metadata["jupyter"] = {"source_hidden": True, "outputs_hidden": True}
     for cell in nb.cells:

@@ -233,12 +233,14 @@ def rewrite_page(html: str, page: str, sheet: str) -> str:
         html = PALETTE.with_replacement(
             lambda m: f"{m.group(0)}<script>{FIRST_PALETTE}</script>"
         ).apply(html, page, count=1)
-    if "sinfit-explorer" in html:
-        script = f'<script data-sinfit-later="{prefix}{EXPLORER_SCRIPT}"></script>'
-        html = html.replace("</body>", f"{script}\n</body>", 1)
-    if "data-sinfit-animation" in html:
-        script = f'<script data-sinfit-later="{prefix}{ANIMATION_SCRIPT}"></script>'
-        html = html.replace("</body>", f"{script}\n</body>", 1)
+    # the scripts only some pages need, linked from those pages only
+    for marker, src in (
+        ("sinfit-explorer", EXPLORER_SCRIPT),
+        ("data-sinfit-animation", ANIMATION_SCRIPT),
+    ):
+        if marker in html:
+            script = f'<script data-sinfit-later="{prefix}{src}"></script>'
+            html = html.replace("</body>", f"{script}\n</body>", 1)
     if 'class="sinfit-figure"' in html:
         html = FIGURES.apply(html, page)
     if "sinfit-explorer-data" in html:

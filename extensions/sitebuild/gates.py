@@ -15,19 +15,18 @@ import json
 import re
 import tokenize
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import jupytext
 from bs4 import BeautifulSoup
 
-from extensions.sitebuild.code import fence_lines, without_comments
+from extensions.sitebuild.code import SOLUTION, fence_lines, without_comments
 from extensions.sitebuild.execution import is_tutorial
 from extensions.sitebuild.project import languages
 
 LANGUAGES = languages()  # from mkdocs.yml; each gate takes others for a project's copy
 ALT = re.compile(r"<!--\s*alt:")
-SOLUTION = re.compile(r"<!--\s*solution\s*-->")
 HEADING = re.compile(r"^(#{1,6})\s+\S", re.MULTILINE)
 
 
@@ -359,19 +358,22 @@ def typed_numbers(text: str) -> list[str]:
     return found
 
 
-def unglued_numbers(docs: Path, langs: Sequence[str] = LANGUAGES) -> list[str]:
-    """Every number in a tutorial's prose or alt text that is neither glued nor in its code."""
-    problems = []
+def _tutorial_texts(docs: Path, langs: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """(``<language>/<page>``, its source) for every tutorial of ``langs``, in order."""
     for language in langs:
         for name in sorted(pages(docs, language)):
             path = docs / language / name
             if is_tutorial(path):
-                for context in typed_numbers(path.read_text(encoding="utf-8")):
-                    problems.append(
-                        f"{language}/{name}: a typed number, neither glued nor in the code: "
-                        f"…{context}…"
-                    )
-    return problems
+                yield f"{language}/{name}", path.read_text(encoding="utf-8")
+
+
+def unglued_numbers(docs: Path, langs: Sequence[str] = LANGUAGES) -> list[str]:
+    """Every number in a tutorial's prose or alt text that is neither glued nor in its code."""
+    return [
+        f"{page}: a typed number, neither glued nor in the code: …{context}…"
+        for page, text in _tutorial_texts(docs, langs)
+        for context in typed_numbers(text)
+    ]
 
 
 # --- code a phone shows whole ------------------------------------------------------------------
@@ -406,14 +408,9 @@ def wide_code_lines(text: str, columns: int = PHONE_COLUMNS) -> list[tuple[int, 
 
 def wide_code(docs: Path, langs: Sequence[str] = LANGUAGES) -> list[str]:
     """Every shown code line of a tutorial that a phone cannot show whole."""
-    problems = []
-    for language in langs:
-        for name in sorted(pages(docs, language)):
-            path = docs / language / name
-            if is_tutorial(path):
-                for n, width, line in wide_code_lines(path.read_text(encoding="utf-8")):
-                    problems.append(
-                        f"{language}/{name}:{n}: {width} columns, a phone shows "
-                        f"{PHONE_COLUMNS} (Hangul counts two): {line.strip()}"
-                    )
-    return problems
+    return [
+        f"{page}:{n}: {width} columns, a phone shows {PHONE_COLUMNS} (Hangul counts two): "
+        f"{line.strip()}"
+        for page, text in _tutorial_texts(docs, langs)
+        for n, width, line in wide_code_lines(text)
+    ]

@@ -71,6 +71,7 @@ from markdown.extensions.toc import TocExtension
 from pymdownx.slugs import slugify
 
 from extensions.sitebuild import gates, styles
+from extensions.sitebuild.code import SOLUTION
 from extensions.sitebuild.files import write_atomically
 from extensions.sitebuild.upstream import Rewrite, UpstreamChanged
 
@@ -496,7 +497,6 @@ def drop_alternate_links(output: str, page: str) -> str:
 # --- exercise solutions --------------------------------------------------------------------
 #: The summary of a folded solution, per language; a language without an entry gets English.
 SOLUTION_SUMMARY = {"en": "Solution", "ko": "풀이"}
-SOLUTION_MARKER = re.compile(r"<!--\s*solution\s*-->")
 # nbconvert opens every cell with <div class="jp-Cell jp-MarkdownCell ..."> or
 # <div class="jp-Cell jp-CodeCell ...">; a code cell is wrapped twice (the outer div first).
 NOTEBOOK_CELLS = Rewrite(
@@ -529,7 +529,7 @@ def fold_solutions(content: str, page: str, language: str) -> str:
 
     A marker followed by prose or by no cell at all fails (:class:`PageError`), naming the page.
     """
-    markers = list(SOLUTION_MARKER.finditer(content))
+    markers = list(SOLUTION.finditer(content))
     if not markers:
         return content
     NOTEBOOK_CELLS.apply(content, page)  # raises if nbconvert no longer writes these cells

@@ -11,7 +11,8 @@ import jupytext
 import pytest
 from bs4 import BeautifulSoup
 
-from extensions.sitebuild.gates import SOLUTION, built_page, did_it_run, source_parity
+from extensions.sitebuild.code import SOLUTION
+from extensions.sitebuild.gates import built_page, did_it_run, source_parity
 from tests.conftest import LANGUAGES, ROOT, copy_project, run_build, tutorial_pages
 
 # Copies made with the execution cache: fill it first (tests/conftest.py).

@@ -90,12 +90,17 @@ def test_a_constant_takes_the_hash_colon_comment_above_it_or_above_its_run() -> 
     assert doc("UNDOCUMENTED") is None and doc("ALSO_UNDOCUMENTED") is None
 
 
-def test_the_extension_rewrites_the_package_and_every_object_griffe_loads() -> None:
+def _shown_package():
+    """sinfit as griffe loads it for the reference page: through DocstringsAsMarkdown."""
     import griffe
 
     extensions = griffe.Extensions()
     extensions.add(DocstringsAsMarkdown())
-    package = griffe.load("sinfit", extensions=extensions)
+    return griffe.load("sinfit", extensions=extensions)
+
+
+def test_the_extension_rewrites_the_package_and_every_object_griffe_loads() -> None:
+    package = _shown_package()
     # The package's own docstring (griffe's on_object skips the root) and a function's.
     for obj in (package, package["sine_data"]):
         text = obj.docstring.value
@@ -156,18 +161,8 @@ def test_public_signatures_name_only_public_sinfit_names() -> None:
     plain = griffe.load("sinfit")
     private = {p for p in names(plain) if p.rsplit(".", 1)[-1] not in plain.exports}
     assert {"sinfit.train.DEFAULT_LR", "sinfit.train.LogHook"} <= private, "nothing to test"
-    extensions = griffe.Extensions()
-    extensions.add(DocstringsAsMarkdown())
-    shown = griffe.load("sinfit", extensions=extensions)
+    shown = _shown_package()
     assert {p for p in names(shown) if p.rsplit(".", 1)[-1] not in shown.exports} == set()
-
-
-def _shown_package():
-    import griffe
-
-    extensions = griffe.Extensions()
-    extensions.add(DocstringsAsMarkdown())
-    return griffe.load("sinfit", extensions=extensions)
 
 
 def test_a_translated_page_is_read_entry_by_entry_with_its_markers() -> None:
