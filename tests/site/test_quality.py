@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import LANGUAGES, ROOT, page_path, serious_violations, serve, tutorial_pages
 
@@ -62,8 +63,16 @@ def open_page(
     # depend on how far the browser got: load them all.
     page.evaluate("document.querySelectorAll('img').forEach(i => i.loading = 'eager')")
     page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    # Material's palette script sets the scheme from the media query after the load: wait for
+    # it rather than read it once (read too early, a dark page still said "default").
     expected = "slate" if scheme == "dark" else "default"
-    assert page.evaluate("document.body.dataset.mdColorScheme") == expected
+    try:
+        page.wait_for_function(
+            "s => document.body.dataset.mdColorScheme === s", arg=expected, timeout=10_000
+        )
+    except PlaywrightTimeout:
+        seen = page.evaluate("document.body.dataset.mdColorScheme")
+        raise AssertionError(f"{url}: colour scheme {seen!r}, not {expected!r}") from None
     return page
 
 
