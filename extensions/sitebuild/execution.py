@@ -20,7 +20,8 @@ Plain Python, no MkDocs: ``extensions/hooks/execution.py`` adapts it to the buil
   the claim of the text that no longer holds. A cell that runs past its time limit
   (``CELL_TIMEOUT_S``, or its own ``#| timeout: <seconds>``) is stopped with its kernel, and one
   whose text output passes ``MAX_TEXT_OUTPUT`` fails the build rather than publish it.
-* The kernel's torch runs ``SINFIT_TORCH_THREADS`` threads (environment variable; 1 unless set):
+* The kernel runs torch on the CPU code paths of :mod:`extensions.sitebuild.numerics`, and
+  ``SINFIT_TORCH_THREADS`` threads (environment variable; 1 unless set):
   the pages' tensors are a few thousand elements, below what torch splits across threads, so
   more threads only compete with the other builds and kernels on the machine.
 * Two builds of one checkout share the store: a page's look-up, execution and storing happen
@@ -37,6 +38,7 @@ import copy
 import datetime as dt
 import fcntl
 import hashlib
+import json
 import logging
 import os
 import platform
@@ -55,6 +57,7 @@ import nbformat
 from extensions.sitebuild import glue
 from extensions.sitebuild.code import SOLUTION, cell_options, fence_lines, without_comments
 from extensions.sitebuild.downloads import today
+from extensions.sitebuild.numerics import NUMERICS, pinned_environment
 
 log = logging.getLogger("mkdocs.sitebuild.execution")
 
@@ -140,6 +143,8 @@ def fingerprint(package: Path) -> str:
     # A reduction split over more threads may round differently: never serve one count's output
     # to another.
     h.update(f"threads={torch_threads()}".encode())
+    # The CPU code paths decide the last digits too (numerics.py).
+    h.update(json.dumps(NUMERICS, sort_keys=True).encode())
     return h.hexdigest()[:16]
 
 
@@ -240,7 +245,7 @@ class SharedKernel:
             client_class="jupyter_client.asynchronous.AsyncKernelClient",
         )
         threads = str(torch_threads())
-        env = {**os.environ, "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
+        env = {**pinned_environment(), "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
         # The kernel exits by itself when this process dies, even by SIGKILL: ipykernel polls
         # its parent (JPY_PARENT_PID, set by jupyter_client) and quits once it changes.
         self.km.start_kernel(cwd=str(cwd), env=env)

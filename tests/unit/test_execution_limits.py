@@ -178,6 +178,40 @@ def test_the_kernel_runs_torch_on_one_thread_unless_configured(
         execution.torch_threads()
 
 
+def _has_avx2() -> bool:
+    try:
+        return " avx2 " in Path("/proc/cpuinfo").read_text().replace("\n", " ")
+    except OSError:
+        return False
+
+
+def test_the_kernel_and_the_snippet_tests_compute_on_the_pinned_code_paths(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import torch
+
+    from extensions.sitebuild.numerics import NUMERICS
+
+    # this process: the tests.numerics plugin pinned them before torch's first operation
+    assert {k: os.environ.get(k) for k in NUMERICS} == NUMERICS
+    if _has_avx2():
+        assert torch.backends.cpu.get_cpu_capability() == "AVX2"
+    # the kernel: pinned whatever the build was started with
+    monkeypatch.setenv("ATEN_CPU_CAPABILITY", "default")
+    monkeypatch.setenv("MKL_CBWR", "AUTO")
+    code = (
+        "import os\nimport torch\n"
+        "print(os.environ['ATEN_CPU_CAPABILITY'], os.environ['MKL_CBWR'],"
+        " torch.backends.cpu.get_cpu_capability())"
+    )
+    nb = project.run("paths.md", page(code))
+    (printed,) = [o["text"] for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    aten, mkl, capability = printed.split()
+    assert (aten, mkl) == (NUMERICS["ATEN_CPU_CAPABILITY"], NUMERICS["MKL_CBWR"])
+    if _has_avx2():
+        assert capability == "AVX2", "the kernel ran torch on another code path"
+
+
 def test_a_truncated_cache_database_is_said_in_one_line_and_rebuilt(
     project: Project, caplog: pytest.LogCaptureFixture
 ) -> None:
