@@ -59,8 +59,8 @@ def test_a_korean_solution_whose_code_differs_fails_parity(tmp_path: Path) -> No
     docs = tmp_path / "docs"
     shutil.copytree(DOCS, docs)
     assert source_parity(docs) == []
-    # the solution's own update (its seed loop below repeats the expression)
-    old = "    w = [w_k - 8e-6 * g\n         for w_k, g in zip(w, grads)]\n\n"
+    # the second solution's rate (its last lines repeat 8e-6 elsewhere)
+    old = "    w = train(8e-6, epochs=epochs)\n"
     changed_solution(docs, "ko", "hand-gradients.md", old, old.replace("8e-6", "9e-6"))
     (problem,) = source_parity(docs)
     assert problem.startswith("hand-gradients.md: code cell ")
