@@ -23,7 +23,7 @@ import pytest
 
 from extensions.sitebuild.search_korean import FIELDS, without_keywords
 
-HG, AG, MO, OC, WS, RB, WL, LY, NET, NU, HOME = (
+HG, AG, MO, OC, WS, RB, WL, LY, OB, NET, NU, HOME = (
     "hand-gradients",
     "autograd",
     "modules-optimizers",
@@ -32,13 +32,15 @@ HG, AG, MO, OC, WS, RB, WL, LY, NET, NU, HOME = (
     "round-bowl",
     "watch-it-learn",
     "layers",
+    "own-backward",
     "network",
     "network-use",
     "",
 )
 GD = {HG, WS, RB, MO, OC}  # the lessons that run gradient descent and say so
-BACKPROP = {HG, AG, MO, OC, LY, NET, NU}  # forward and backward passes: by hand, autograd, modules
-LESSONS = {HG, AG, MO, OC, WS, RB, WL, LY, NET, NU}
+# forward and backward passes: by hand, autograd, modules, a Function's own backward
+BACKPROP = {HG, AG, MO, OC, LY, OB, NET, NU}
+LESSONS = {HG, AG, MO, OC, WS, RB, WL, LY, OB, NET, NU}
 BOWL = {WS, RB}  # the loss's shape: curvature, eigenvalues, bases
 RATE = {HG, WS, RB, MO, OC}  # the learning rate's choice
 OPTIM = {MO, OC, NET}  # torch.optim's optimizers
@@ -53,8 +55,8 @@ KOREAN: list[tuple[str, set[str]]] = [
     ("경사하강", GD),
     ("자동 미분", {AG}),
     ("자동미분", {AG}),
-    ("계산 그래프", {AG}),
-    ("계산그래프", {AG}),
+    ("계산 그래프", {AG, OB}),
+    ("계산그래프", {AG, OB}),
     ("헤세 행렬", BOWL),
     ("헤세행렬", BOWL),
     ("리프 텐서", {AG}),
@@ -107,7 +109,7 @@ KOREAN: list[tuple[str, set[str]]] = [
     ("Hessian", BOWL),
     ("learning rate", RATE),
     ("eigenvalue", BOWL),
-    ("backward", {AG}),
+    ("backward", {AG, OB}),
     ("requires_grad", {AG}),
     ("nn.Module", PARAMS),
     # the lessons split off in round 15: the closure, evaluation mode, saving
@@ -115,6 +117,11 @@ KOREAN: list[tuple[str, set[str]]] = [
     ("LBFGS", {OC}),
     ("평가 모드", {NU}),
     ("state_dict", {LY, NU}),
+    # the lesson split off from layers: custom functions, gradcheck, weight sharing
+    ("gradcheck", {OB}),
+    ("가중치 공유", {OB}),
+    ("유한 차분", {OB}),
+    ("autograd.Function", {OB}),
 ]
 
 ENGLISH: list[tuple[str, set[str]]] = [
@@ -125,6 +132,8 @@ ENGLISH: list[tuple[str, set[str]]] = [
     ("Legendre", BOWL),
     ("learning rate", RATE),
     ("animation", {WL}),
+    ("gradcheck", {OB}),
+    ("weight sharing", {OB}),
 ]
 
 # Found by no search before issue #23, so each must be found, not only most of the table.
