@@ -176,8 +176,8 @@ def fit_autograd(
 def closed_form(x: torch.Tensor, y: torch.Tensor) -> Cubic:
     """The least-squares cubic: the lowest loss any cubic reaches on these points.
 
-    The loss is a quadratic in (a, b, c, d), so its minimum solves the normal
-    equations XᵀXw = Xᵀy with X = [1, x, x², x³]. We solve it by
+    The loss is a quadratic in (a, b, c, d), so the w that minimises it solves the
+    normal equations XᵀXw = Xᵀy with X = [1, x, x², x³]. We solve them by
     ``torch.linalg.lstsq`` in float64, which is stabler than inverting XᵀX.
     """
     check_xy(x, y)
