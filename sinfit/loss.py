@@ -16,8 +16,9 @@ def sum_squared_error(y_pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """L = Σ (y_pred - y)², a 0-d tensor.
 
     The *sum*, not the mean, as in part 1 of the course (the network lessons use the
-    mean): over 1000 points its gradients are 1000 times those of the mean. That, and x³ reaching π³ (about
-    31) on [-π, π], is why the lessons' learning rate is as small as 1e-6.
+    mean): over 1000 points its gradients are 1000 times those of the mean. That,
+    and x³ reaching π³ (about 31) on [-π, π], is why the lessons' learning rate is
+    as small as 1e-6.
     ``torch.nn.MSELoss(reduction="sum")`` computes the same number.
     """
     return (y_pred - y).pow(2).sum()
