@@ -57,7 +57,7 @@ import nbformat
 from extensions.sitebuild import glue
 from extensions.sitebuild.code import SOLUTION, cell_options, fence_lines, without_comments
 from extensions.sitebuild.downloads import today
-from extensions.sitebuild.numerics import NUMERICS, pinned_environment
+from extensions.sitebuild.numerics import NUMERICS
 
 log = logging.getLogger("mkdocs.sitebuild.execution")
 
@@ -245,7 +245,7 @@ class SharedKernel:
             client_class="jupyter_client.asynchronous.AsyncKernelClient",
         )
         threads = str(torch_threads())
-        env = {**pinned_environment(), "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
+        env = {**os.environ, **NUMERICS, "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
         # The kernel exits by itself when this process dies, even by SIGKILL: ipykernel polls
         # its parent (JPY_PARENT_PID, set by jupyter_client) and quits once it changes.
         self.km.start_kernel(cwd=str(cwd), env=env)

@@ -10,8 +10,6 @@ own machine may see other last digits; the pages' claims do not depend on them.
 
 from __future__ import annotations
 
-import os
-
 NUMERICS: dict[str, str] = {
     # torch's own kernels (its dispatch reads this at the first operation)
     "ATEN_CPU_CAPABILITY": "avx2",
@@ -23,8 +21,3 @@ NUMERICS: dict[str, str] = {
     # oneDNN, which torch uses for some CPU operations
     "ONEDNN_MAX_CPU_ISA": "AVX2",
 }
-
-
-def pinned_environment(base: dict[str, str] | None = None) -> dict[str, str]:
-    """``base`` (the process's environment by default) with the code paths pinned."""
-    return {**(os.environ if base is None else base), **NUMERICS}
